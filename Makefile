@@ -1,0 +1,66 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv's shim honours .python-version; a system python3.12/3.13 works as well.
+PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3.13 || command -v python3.12)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: help run test lint format check-migrations demo reset-demo
+
+help:
+	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
+	@echo "make test         set up and run every test"
+	@echo "make lint         ruff check and format check, and the migrations check"
+	@echo "make format       fix what ruff can fix, and format"
+	@echo "make demo         load the demo content (safe to repeat)"
+	@echo "make reset-demo   delete all content and load the demo content again"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+# A random SECRET_KEY, written once into the git-ignored .env.
+.env:
+	@echo "Writing .env with a new random SECRET_KEY"
+	@umask 077 && printf 'SECRET_KEY=%s\n' "$$(openssl rand -base64 48 | tr -d '\n/+=')" > .env
+
+run: $(VENV)/.installed .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content --if-empty
+	$(MANAGE) ensure_editor
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
+	$(BIN)/gunicorn --config gunicorn.conf.py acupressure.wsgi
+
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+demo: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content
+
+reset-demo: $(VENV)/.installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo_content --reset

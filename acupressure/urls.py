@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from points import views
+
+admin.site.site_header = f"{settings.SITE_NAME}: editors"
+admin.site.site_title = f"{settings.SITE_NAME} editors"
+admin.site.index_title = "Content and comments"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("points.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns.append(path(f"{media_prefix}/<path:path>", views.media, name="media"))

@@ -1,0 +1,123 @@
+"""Load the seed article and its points from fixtures/ into the database.
+
+Safe to run again: rows are matched on their codes and slugs and updated in place, and a point's
+demo pictures are only added when it has none. `--reset` first deletes all content (not users).
+Pictures go through the same image field an editor uses, so they are stored and checked the same
+way as an upload.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+
+from points.models import (
+    Article,
+    ArticleSection,
+    Author,
+    Condition,
+    Disclaimer,
+    Point,
+    PointAlias,
+    PointImage,
+    Status,
+)
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo content: the seed article, its author and its points."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete all content first, then load the demo."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds an article.",
+        )
+
+    def handle(self, *, reset, if_empty, **options):
+        if if_empty and not reset and Article.objects.exists():
+            self.stdout.write("Content already present; demo content not loaded.")
+            return
+        data = json.loads((FIXTURES_DIR / "demo_content.json").read_text(encoding="utf-8"))
+        with transaction.atomic():
+            if reset:
+                delete_all_content()
+            load(data, images_dir=FIXTURES_DIR / "images")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content loaded: {Point.objects.count()} points, "
+                f"{ArticleSection.objects.count()} article sections, "
+                f"{PointImage.objects.count()} pictures."
+            )
+        )
+
+
+def delete_all_content():
+    for model in (ArticleSection, Article, Author, PointImage, PointAlias, Point, Condition):
+        model.objects.all().delete()
+    Disclaimer.objects.all().delete()
+
+
+def load(data, *, images_dir: Path):
+    Disclaimer(**data["disclaimer"]).save()
+    conditions = {
+        item["slug"]: Condition.objects.update_or_create(slug=item["slug"], defaults=item)[0]
+        for item in data["conditions"]
+    }
+    points = {item["slug"]: load_point(item, conditions, images_dir) for item in data["points"]}
+    author_data = data["author"]
+    author, _ = Author.objects.update_or_create(slug=author_data["slug"], defaults=author_data)
+    load_article(data["article"], author, points)
+
+
+def load_point(item, conditions, images_dir):
+    item = dict(item)
+    aliases = item.pop("aliases")
+    images = item.pop("images")
+    condition_slugs = item.pop("conditions")
+    point, _ = Point.objects.update_or_create(
+        code=item["code"], defaults=item | {"status": Status.PUBLISHED}
+    )
+    point.conditions.set([conditions[slug] for slug in condition_slugs])
+    for alias in aliases:
+        PointAlias.objects.update_or_create(
+            point=point, name=alias["name"], defaults={"kind": alias["kind"]}
+        )
+    if not point.images.exists():
+        for position, image in enumerate(images):
+            picture = PointImage(
+                point=point,
+                alt_text=image["alt_text"],
+                caption=image["caption"],
+                credit=image["credit"],
+                position=position,
+            )
+            with (images_dir / image["file"]).open("rb") as file:
+                picture.image = File(file, name=image["file"])
+                picture.full_clean()
+                picture.save()
+    return point
+
+
+def load_article(item, author, points):
+    item = dict(item)
+    sections = item.pop("sections")
+    item["published_at"] = parse_datetime(item["published_at"])
+    article, _ = Article.objects.update_or_create(
+        slug=item["slug"], defaults=item | {"author": author, "status": Status.PUBLISHED}
+    )
+    article.sections.all().delete()
+    for position, section in enumerate(sections, start=1):
+        section = dict(section)
+        section_points = [points[slug] for slug in section.pop("points")]
+        article.sections.create(position=position, **section).points.set(section_points)
+    return article

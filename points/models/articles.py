@@ -1,0 +1,121 @@
+"""Articles, their ordered sections in the author's words, and the people who write them."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from points.models.points import Point
+from points.models.publishing import Publishable, PublishableQuerySet
+from points.validators import validate_image_upload
+
+
+class Author(models.Model):
+    """A person who writes for the site, shown on their own page and under their articles."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        "role or affiliation",
+        max_length=200,
+        blank=True,
+        help_text='e.g. "President of MisterBack".',
+    )
+    bio = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
+    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_upload])
+    photo_alt_text = models.CharField(
+        "photo alternative text",
+        max_length=250,
+        blank=True,
+        help_text="Required when there is a photo, e.g. “Paul Thomas smiling outdoors”.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("points:author-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo and not self.photo_alt_text.strip():
+            raise ValidationError(
+                {"photo_alt_text": "Describe the photo for readers who cannot see it."}
+            )
+
+
+class ArticleQuerySet(PublishableQuerySet):
+    def with_page_relations(self):
+        public_points = Point.objects.published().prefetch_related("images")
+        return self.select_related("author").prefetch_related(
+            models.Prefetch(
+                "sections",
+                ArticleSection.objects.prefetch_related(models.Prefetch("points", public_points)),
+            )
+        )
+
+
+class Article(Publishable):
+    """A piece of writing made of ordered sections; the seed article is the first one."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="articles")
+    summary = models.CharField(
+        max_length=300, help_text="One or two sentences for search engines and article lists."
+    )
+    intro = models.TextField(help_text="Opening paragraphs, separated by a blank line.")
+    closing = models.TextField(
+        "closing text", blank=True, help_text="Paragraphs after the last section."
+    )
+    intro_note = models.TextField(
+        "editor's note on the opening",
+        blank=True,
+        help_text="Shown after the opening: corrections and context for its claims.",
+    )
+    closing_note = models.TextField(
+        "editor's note on the closing text",
+        blank=True,
+        help_text="Shown after the closing text: corrections and context for its claims.",
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at"]
+        indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("points:article-detail", kwargs={"slug": self.slug})
+
+
+class ArticleSection(models.Model):
+    """One section of an article, in the article's own words, linking to the points it is about."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
+    heading = models.CharField(max_length=200)
+    body = models.TextField(help_text="Paragraphs separated by a blank line.")
+    editor_note = models.TextField(
+        "editor's note",
+        blank=True,
+        help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",
+    )
+    points = models.ManyToManyField(Point, related_name="sections", blank=True)
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+
+    def __str__(self):
+        return self.heading
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"section-{self.position}"

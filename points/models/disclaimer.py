@@ -1,0 +1,37 @@
+"""The medical disclaimer, edited by editors, never hard-coded in a template."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class Disclaimer(models.Model):
+    """The site's medical disclaimer: one row, edited in the admin, shown on every content page."""
+
+    title = models.CharField(max_length=120, default="Medical disclaimer")
+    short_notice = models.CharField(
+        max_length=300, help_text="One or two sentences shown on every article and point page."
+    )
+    body = models.TextField(help_text="The full text of the disclaimer page.")
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="disclaimer_single_row")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("points:disclaimer")
+
+    @classmethod
+    def current(cls):
+        """The disclaimer, or an unsaved placeholder that still warns readers."""
+        return cls.objects.filter(pk=1).first() or cls(
+            short_notice="This site is for information only and does not replace medical advice.",
+            body="This site is for information only and does not replace medical advice.",
+        )

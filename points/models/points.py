@@ -1,0 +1,347 @@
+"""Standard acupressure points, the names readers know them by, their pictures, and the
+complaints they are said to help.
+
+The seed article has 11 sections but only about 8 standard points behind them: several sections
+name the same point twice (see the domain notes). So a `Point` exists once per standard point;
+the article's sections link to it.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from points.models.publishing import Publishable, PublishableQuerySet
+from points.validators import validate_image_upload
+
+
+class BodyArea(models.TextChoices):
+    ABDOMEN = "abdomen", "Abdomen"
+    LOWER_BACK = "lower-back", "Lower back"
+    HIPS = "hips-and-buttocks", "Hips and buttocks"
+    LEG = "leg", "Leg and knee"
+    HAND = "hand", "Hand"
+    FOOT = "foot", "Ankle and foot"
+
+
+class Channel(models.TextChoices):
+    CONCEPTION_VESSEL = "CV", "Conception Vessel (Ren)"
+    BLADDER = "BL", "Bladder"
+    GALLBLADDER = "GB", "Gallbladder"
+    LARGE_INTESTINE = "LI", "Large Intestine"
+    KIDNEY = "KI", "Kidney"
+    LIVER = "LR", "Liver"
+
+
+class Pressure(models.TextChoices):
+    GENTLE = "gentle", "Gentle"
+    MEDIUM = "medium", "Medium"
+    FIRM = "firm", "Firm"
+    STRONG = "strong", "Strong"
+
+
+class Posture(models.TextChoices):
+    ANY = "any", "Any comfortable position"
+    SITTING = "sitting", "Sitting"
+    LYING_BACK = "lying-back", "Lying on your back"
+    LYING_FRONT = "lying-front", "Lying face down"
+    LYING_SIDE = "lying-side", "Lying on your side"
+    STANDING = "standing", "Standing"
+
+
+class Sides(models.TextChoices):
+    MIDLINE = "midline", "On the midline (one point)"
+    BOTH = "both", "Both sides of the body"
+
+
+class Confidence(models.TextChoices):
+    HIGH = "high", "Sure: several references agree"
+    MEDIUM = "medium", "Likely: one good reference, or inferred from the name and place"
+    UNCERTAIN = "uncertain", "Uncertain: the article's description fits more than one point"
+
+
+class MapView(models.TextChoices):
+    FRONT = "front", "Front"
+    BACK = "back", "Back"
+
+
+class Condition(models.Model):
+    """A complaint readers look for ("sciatica"), so they can browse the points said to help."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    description = models.TextField(
+        blank=True, help_text="One or two plain sentences shown on the condition's page."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PointQuerySet(PublishableQuerySet):
+    def with_page_relations(self):
+        """Everything a point card or page shows, fetched in a fixed number of queries."""
+        return self.prefetch_related("aliases", "images", "conditions")
+
+
+class Point(Publishable):
+    """One standard acupressure point (e.g. BL23), with one page for readers."""
+
+    code = models.CharField(
+        max_length=10,
+        unique=True,
+        help_text="The standard (WHO-style) code, e.g. BL23. Other spellings go under aliases.",
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The page's address: /points/<slug>/."
+    )
+    pinyin = models.CharField(max_length=60, help_text="Chinese name in pinyin, e.g. Shenshu.")
+    chinese_name = models.CharField("Chinese characters", max_length=20, blank=True)
+    english_name = models.CharField(
+        max_length=120, help_text="The usual English translation, e.g. Kidney Shu."
+    )
+    channel = models.CharField(max_length=2, choices=Channel)
+    body_area = models.CharField(max_length=20, choices=BodyArea)
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Order in the point list, smallest first."
+    )
+    summary = models.CharField(
+        max_length=200,
+        help_text="One sentence for lists and search results: where it is and what it is for.",
+    )
+    location = models.TextField(
+        "standard location", help_text="Where the point lies, in the references' terms."
+    )
+    how_to_find = models.TextField(
+        "how to find it",
+        help_text="Plain steps a reader can follow on their own body, one step per line.",
+    )
+    pressure = models.CharField(
+        max_length=10,
+        choices=Pressure,
+        blank=True,
+        help_text="Leave empty when no source says how firmly to press.",
+    )
+    duration_min_seconds = models.PositiveSmallIntegerField(
+        "shortest duration (seconds)", null=True, blank=True
+    )
+    duration_max_seconds = models.PositiveSmallIntegerField(
+        "longest duration (seconds)",
+        null=True,
+        blank=True,
+        help_text="Leave empty when there is a single duration.",
+    )
+    repetitions_min = models.PositiveSmallIntegerField("fewest repetitions", null=True, blank=True)
+    repetitions_max = models.PositiveSmallIntegerField("most repetitions", null=True, blank=True)
+    posture = models.CharField(max_length=12, choices=Posture, default=Posture.ANY)
+    sides = models.CharField(max_length=8, choices=Sides, default=Sides.BOTH)
+    technique_notes = models.TextField(
+        blank=True, help_text="Anything else about pressing this point, in plain words."
+    )
+    said_to_help = models.TextField(
+        "what it is said to help",
+        help_text="What the article and the references say, worded as their claim, not as fact.",
+    )
+    conditions = models.ManyToManyField(Condition, related_name="points", blank=True)
+    contraindications = models.TextField(
+        "do not press if",
+        blank=True,
+        help_text="Situations in which readers must not press this point, one per line.",
+    )
+    cautions = models.TextField(
+        "take care", blank=True, help_text="When to take care with this point, one per line."
+    )
+    confidence = models.CharField(
+        "identification confidence",
+        max_length=10,
+        choices=Confidence,
+        default=Confidence.HIGH,
+        help_text="How sure we are that the article's description means this standard point.",
+    )
+    identification_note = models.TextField(
+        blank=True, help_text="Why we matched the article's description to this point."
+    )
+    map_view = models.CharField(
+        "body map view", max_length=5, choices=MapView, default=MapView.BACK
+    )
+    map_x = models.DecimalField(
+        "body map x (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Across the body map from the left edge, 0 to 100.",
+    )
+    map_y = models.DecimalField(
+        "body map y (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Down the body map from the top edge, 0 to 100.",
+    )
+
+    objects = PointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "code"]
+        indexes = [models.Index(fields=["status", "published_at"], name="point_public_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_max_seconds__isnull=True)
+                | Q(duration_max_seconds__gte=models.F("duration_min_seconds")),
+                name="point_duration_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(repetitions_max__isnull=True)
+                | Q(repetitions_max__gte=models.F("repetitions_min")),
+                name="point_repetitions_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(map_x__isnull=True) | Q(map_x__gte=0, map_x__lte=100))
+                & (Q(map_y__isnull=True) | Q(map_y__gte=0, map_y__lte=100)),
+                name="point_map_coordinates_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.pinyin}"
+
+    def get_absolute_url(self):
+        return reverse("points:point-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        errors = {}
+        if self.duration_max_seconds is not None and (
+            self.duration_min_seconds is None
+            or self.duration_max_seconds < self.duration_min_seconds
+        ):
+            errors["duration_max_seconds"] = (
+                "The longest duration must be at least the shortest duration."
+            )
+        if self.repetitions_max is not None and (
+            self.repetitions_min is None or self.repetitions_max < self.repetitions_min
+        ):
+            errors["repetitions_max"] = "The most repetitions must be at least the fewest."
+        if errors:
+            raise ValidationError(errors)
+
+    def neighbour(self, *, before):
+        """The published point just before or after this one in reading order, or None."""
+        points = Point.objects.published().only("slug", "code", "pinyin", "english_name")
+        if before:
+            earlier = Q(position__lt=self.position) | Q(position=self.position, code__lt=self.code)
+            return points.filter(earlier).order_by("-position", "-code").first()
+        later = Q(position__gt=self.position) | Q(position=self.position, code__gt=self.code)
+        return points.filter(later).order_by("position", "code").first()
+
+    @property
+    def display_name(self):
+        """ "BL23 Shenshu (Kidney Shu)": how the site names a point in headings and links."""
+        return f"{self.code} {self.pinyin} ({self.english_name})"
+
+    @property
+    def duration_label(self):
+        """ "1 to 2 minutes", "30 seconds"; empty when no source gives a duration."""
+        low, high = self.duration_min_seconds, self.duration_max_seconds
+        if low is None:
+            return ""
+        values = [low] if high in (None, low) else [low, high]
+        if all(value % 60 == 0 for value in values):
+            values = [value // 60 for value in values]
+            unit = "minute" if values == [1] else "minutes"
+        else:
+            unit = "seconds"
+        return f"{' to '.join(map(str, values))} {unit}"
+
+    @property
+    def repetitions_label(self):
+        """ "once", "2 to 3 times"; empty when no source says."""
+        low, high = self.repetitions_min, self.repetitions_max
+        if low is None:
+            return ""
+        if high in (None, low):
+            return "once" if low == 1 else f"{low} times"
+        return f"{low} to {high} times"
+
+    @property
+    def how_to_find_steps(self):
+        return lines_of(self.how_to_find)
+
+    @property
+    def contraindication_list(self):
+        return lines_of(self.contraindications)
+
+    @property
+    def caution_list(self):
+        return lines_of(self.cautions)
+
+
+def lines_of(text):
+    """The non-empty lines of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class AliasKind(models.TextChoices):
+    CODE = "code", "Other code"
+    OLD_CODE = "old-code", "Older numbering (Gach); not the modern point of that number"
+    NAME = "name", "Other name"
+    ARTICLE_NAME = "article-name", "Name used in the article"
+
+
+class PointAlias(models.Model):
+    """Another name readers meet for a point (UB23, B23, "Sea of Vitality"), so they find it."""
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=12, choices=AliasKind, default=AliasKind.CODE)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "point aliases"
+        constraints = [
+            models.UniqueConstraint(fields=["point", "name"], name="point_alias_unique_per_point")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class PointImage(models.Model):
+    """A picture on a point's page, always with alternative text for readers who cannot see it."""
+
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(
+        upload_to="points/",
+        width_field="width",
+        height_field="height",
+        validators=[validate_image_upload],
+        help_text="A JPEG, PNG or WebP picture.",
+    )
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    alt_text = models.CharField(
+        "alternative text",
+        max_length=250,
+        help_text=(
+            "Describe what the picture shows for readers who cannot see it, "
+            'e.g. "Back view of the waist; BL23 is marked two finger-widths from the spine".'
+        ),
+    )
+    caption = models.CharField(max_length=250, blank=True, help_text="Shown under the picture.")
+    credit = models.CharField(
+        max_length=200, blank=True, help_text="Who made the picture, and its licence."
+    )
+    position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.alt_text

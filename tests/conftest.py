@@ -1,0 +1,36 @@
+import pytest
+from django.test import Client
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    """Plain static storage (no collectstatic needed), uploads in a temporary folder, and a fast
+    password hasher."""
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A staff user in the Editors group, as `make run` creates one."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        username="edith", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser signed in as an editor, separate from the anonymous `client`."""
+    editor_client = Client()
+    editor_client.force_login(editor)
+    return editor_client

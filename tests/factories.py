@@ -1,0 +1,89 @@
+"""Small factories for test data: each makes one valid, published row unless told otherwise."""
+
+import io
+from itertools import count
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from points.models import (
+    Article,
+    ArticleSection,
+    Author,
+    BodyArea,
+    Channel,
+    Condition,
+    Point,
+    PointImage,
+    Status,
+)
+
+_numbers = count(1)
+
+
+def png_bytes(size=(40, 30), color=(200, 120, 90), image_format="PNG", **save_options):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, image_format, **save_options)
+    return buffer.getvalue()
+
+
+def upload(name="picture.png", content=None, content_type="image/png"):
+    return SimpleUploadedFile(name, png_bytes() if content is None else content, content_type)
+
+
+def make_condition(**fields):
+    number = next(_numbers)
+    defaults = {"name": f"Condition {number}", "slug": f"condition-{number}"}
+    return Condition.objects.create(**defaults | fields)
+
+
+def make_point(**fields):
+    number = next(_numbers)
+    defaults = {
+        "code": f"BL{number}",
+        "slug": f"bl{number}-test",
+        "pinyin": f"Pinyin{number}",
+        "english_name": f"English {number}",
+        "channel": Channel.BLADDER,
+        "body_area": BodyArea.LOWER_BACK,
+        "position": number,
+        "summary": f"Summary of point {number}.",
+        "location": "Beside the spine.",
+        "how_to_find": "Find the waist.\nMove two finger-widths out.",
+        "said_to_help": "The article says it helps lower back pain.",
+        "status": Status.PUBLISHED,
+    }
+    return Point.objects.create(**defaults | fields)
+
+
+def make_image(point, **fields):
+    defaults = {"image": upload(), "alt_text": f"Diagram of {point.code}"}
+    return PointImage.objects.create(point=point, **defaults | fields)
+
+
+def make_author(**fields):
+    number = next(_numbers)
+    defaults = {"name": f"Author {number}", "slug": f"author-{number}", "bio": "Writes."}
+    return Author.objects.create(**defaults | fields)
+
+
+def make_article(**fields):
+    number = next(_numbers)
+    defaults = {
+        "title": f"Article {number}",
+        "slug": f"article-{number}",
+        "summary": "A summary.",
+        "intro": "An introduction.",
+        "status": Status.PUBLISHED,
+    }
+    if "author" not in fields:
+        defaults["author"] = make_author()
+    return Article.objects.create(**defaults | fields)
+
+
+def make_section(article, *, points=(), **fields):
+    number = next(_numbers)
+    defaults = {"heading": f"Section {number}", "body": "Section text.", "position": number}
+    section = ArticleSection.objects.create(article=article, **defaults | fields)
+    section.points.set(points)
+    return section

@@ -1,0 +1,192 @@
+"""The admin is the editors' product: every screen opens for an editor, and bad input gets a
+readable error."""
+
+import pytest
+from django.urls import reverse
+
+from points.models import Disclaimer, Point, PointImage
+from tests.factories import (
+    make_article,
+    make_condition,
+    make_image,
+    make_point,
+    make_section,
+    png_bytes,
+    upload,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def content():
+    point = make_point(code="BL23", pinyin="Shenshu")
+    image = make_image(point, alt_text="Back view of the waist")
+    point.aliases.create(name="UB23")
+    point.conditions.add(make_condition(name="Sciatica"))
+    article = make_article(title="Points for back pain")
+    make_section(article, points=[point])
+    disclaimer = Disclaimer.objects.create(short_notice="Not advice.", body="Full text.")
+    return {
+        "point": point,
+        "pointimage": image,
+        "condition": point.conditions.get(),
+        "article": article,
+        "author": article.author,
+        "disclaimer": disclaimer,
+    }
+
+
+MODELS = ["point", "pointimage", "condition", "article", "author", "disclaimer"]
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_editor_can_open_every_changelist_and_change_form(editor_client, content, model):
+    obj = content[model]
+
+    changelist = editor_client.get(reverse(f"admin:points_{model}_changelist"))
+    change_form = editor_client.get(reverse(f"admin:points_{model}_change", args=[obj.pk]))
+
+    assert changelist.status_code == 200
+    assert str(obj) in changelist.text
+    assert change_form.status_code == 200
+
+
+@pytest.mark.parametrize("model", ["point", "pointimage", "condition", "article", "author"])
+def test_editor_can_open_every_add_form(editor_client, model):
+    assert editor_client.get(reverse(f"admin:points_{model}_add")).status_code == 200
+
+
+def test_changelist_searches_point_aliases(editor_client, content):
+    make_point(code="CV6", pinyin="Qihai")
+
+    response = editor_client.get(reverse("admin:points_point_changelist"), {"q": "UB23"})
+
+    assert "Shenshu" in response.text
+    assert "Qihai" not in response.text
+
+
+def test_point_changelist_shows_thumbnails(editor_client, content):
+    response = editor_client.get(reverse("admin:points_point_changelist"))
+
+    assert content["pointimage"].image.url in response.text
+
+
+def test_disclaimer_can_be_neither_duplicated_nor_deleted(editor_client, content):
+    disclaimer = content["disclaimer"]
+
+    assert editor_client.get(reverse("admin:points_disclaimer_add")).status_code == 403
+    delete_url = reverse("admin:points_disclaimer_delete", args=[disclaimer.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Disclaimer.objects.count() == 1
+
+
+def test_editors_cannot_manage_accounts(editor_client):
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_the_login(client):
+    response = client.get(reverse("admin:points_point_changelist"))
+
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def image_form(point, **overrides):
+    data = {
+        "point": point.pk,
+        "image": upload(),
+        "alt_text": "A diagram",
+        "caption": "",
+        "credit": "",
+        "position": 0,
+    }
+    return data | overrides
+
+
+def test_picture_without_alt_text_is_refused_with_a_clear_error(editor_client, content):
+    point = content["point"]
+
+    response = editor_client.post(
+        reverse("admin:points_pointimage_add"), image_form(point, alt_text="")
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert PointImage.objects.filter(point=point).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content_bytes", "message"),
+    [
+        ("notes.jpg", b"just some text, not a picture", "Upload a valid image"),
+        ("drawing.gif", png_bytes(image_format="GIF"), "GIF pictures are not accepted"),
+        (
+            "vector.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "Upload a valid image",
+        ),
+    ],
+)
+def test_pictures_are_checked_by_decoding_not_by_name(
+    editor_client, content, name, content_bytes, message
+):
+    point = content["point"]
+    form = image_form(point, image=upload(name, content_bytes, "image/jpeg"))
+
+    response = editor_client.post(reverse("admin:points_pointimage_add"), form)
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert PointImage.objects.filter(point=point).count() == 1
+
+
+def test_oversize_picture_is_refused(editor_client, content, settings):
+    settings.MAX_UPLOAD_BYTES = 100
+    point = content["point"]
+
+    response = editor_client.post(reverse("admin:points_pointimage_add"), image_form(point))
+
+    assert "the largest picture accepted is 100" in response.text
+    assert PointImage.objects.filter(point=point).count() == 1
+
+
+def test_valid_picture_is_stored_with_its_dimensions(editor_client, content):
+    point = content["point"]
+
+    response = editor_client.post(reverse("admin:points_pointimage_add"), image_form(point))
+
+    assert response.status_code == 302
+    image = PointImage.objects.filter(point=point).last()
+    assert (image.width, image.height) == (40, 30)
+
+
+def test_point_form_explains_an_inverted_duration_range(editor_client, content):
+    point = content["point"]
+    url = reverse("admin:points_point_change", args=[point.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {
+        name: form.initial.get(name) or ""
+        for name in form.fields
+        if form.initial.get(name) is not None
+    }
+    data |= {
+        "conditions": [c.pk for c in point.conditions.all()],
+        "duration_min_seconds": 120,
+        "duration_max_seconds": 60,
+        "published_at_0": "2026-01-01",
+        "published_at_1": "09:00:00",
+        "aliases-TOTAL_FORMS": 0,
+        "aliases-INITIAL_FORMS": 0,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The longest duration must be at least the shortest duration." in response.text
+    point.refresh_from_db()
+    assert point.duration_max_seconds is None
+    assert Point.objects.count() == 1

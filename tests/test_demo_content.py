@@ -1,0 +1,154 @@
+"""The demo content is the whole seed article, in its words and order, linked to its points."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from points.models import (
+    Article,
+    ArticleSection,
+    Author,
+    Condition,
+    Disclaimer,
+    Point,
+    PointAlias,
+    PointImage,
+)
+
+pytestmark = pytest.mark.django_db
+
+SEED = settings.BASE_DIR.parent / "shared" / "seed" / "article.txt"
+SEED_HEADINGS = [
+    "Stomach Point",
+    "Lower Back Points",
+    "Hipbone Points",
+    "Knee Back Points",
+    "Urinary Bladder 23",
+    "Gallbladder 30",
+    "Urinary Bladder 40",
+    "Large Intestine 4",
+    "Urinary Bladder 62",
+    "Hand Point",
+    "Foot Points (Sitting and Sleeping)",
+]
+# Lines of the seed that labelled its pictures (which we may not use) or its author box.
+SEED_PICTURE_CAPTIONS = {
+    "The Stomach Point Acupressure Points",
+    "The Lower Back Point Acupuncture Points",
+    "The Hip Bone Point Acupressure Point",
+    "The Knee Back Point",
+    "The Urinary Bladder 23 Point Acupressure Points",
+    "The Urinary Bladder 40 Point Acupressure Points",
+    "The Large Intestine 4 Point Acupressure Points",
+    "About the Author\xa0Paul Thomas",
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo_content", verbosity=0)
+    return Article.objects.get()
+
+
+def paragraphs(text):
+    return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
+
+
+def test_sections_follow_the_seed_in_order_each_linked_to_points(demo):
+    sections = list(demo.sections.prefetch_related("points"))
+
+    assert [section.heading for section in sections] == SEED_HEADINGS
+    for section in sections:
+        assert section.points.exists(), section.heading
+
+
+def test_known_duplicates_link_to_one_point_each(demo):
+    def codes(heading):
+        section = demo.sections.get(heading=heading)
+        return sorted(section.points.values_list("code", flat=True))
+
+    assert codes("Lower Back Points") == ["BL23", "BL52"]
+    assert codes("Urinary Bladder 23") == ["BL23"]
+    assert codes("Knee Back Points") == codes("Urinary Bladder 40") == ["BL40"]
+    assert codes("Hand Point") == codes("Large Intestine 4") == ["LI4"]
+    assert codes("Hipbone Points") == ["BL53", "GB30"]
+    assert Point.objects.count() == 10
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed article is not beside the project")
+def test_every_seed_paragraph_is_on_the_site_word_for_word_and_in_order(demo):
+    seed_lines = [line.strip() for line in SEED.read_text(encoding="utf-8").splitlines()]
+    seed_paragraphs = [
+        line
+        for line in seed_lines
+        if line and line not in SEED_HEADINGS and line not in SEED_PICTURE_CAPTIONS
+    ]
+    site_paragraphs = paragraphs(demo.intro)
+    for section in demo.sections.all():
+        site_paragraphs += paragraphs(section.body)
+    site_paragraphs += paragraphs(demo.closing) + paragraphs(demo.author.bio)
+
+    assert site_paragraphs == seed_paragraphs
+
+
+def test_every_point_has_a_picture_with_alt_text(demo):
+    for point in Point.objects.prefetch_related("images"):
+        images = list(point.images.all())
+        assert images, point.code
+        for image in images:
+            assert len(image.alt_text) > 20, point.code
+            assert image.image.storage.exists(image.image.name)
+            assert image.width
+            assert image.height
+
+
+def test_points_carry_their_aliases_and_cautions(demo):
+    bl23 = Point.objects.get(code="BL23")
+    li4 = Point.objects.get(code="LI4")
+
+    assert {"UB23", "B23", "Sea of Vitality"} <= set(bl23.aliases.values_list("name", flat=True))
+    assert "pregnan" in li4.contraindications
+    assert Point.objects.get(code="LR3").confidence == "uncertain"
+
+
+def test_editor_notes_correct_the_seed_visibly(client, demo):
+    text = client.get(demo.get_absolute_url()).text
+
+    assert "not on the Stomach meridian" in text
+    assert "Pain Medicine 2019" in text
+    assert "light pressure only" in text.lower()
+
+
+def test_loading_twice_duplicates_nothing(demo):
+    models = [Article, ArticleSection, Author, Condition, Disclaimer, Point, PointAlias, PointImage]
+    before = {model: model.objects.count() for model in models}
+
+    call_command("load_demo_content", verbosity=0)
+
+    assert {model: model.objects.count() for model in models} == before
+
+
+def test_reset_reloads_content_and_keeps_accounts(demo, editor):
+    Point.objects.filter(code="BL23").update(summary="Changed by an editor.")
+
+    call_command("load_demo_content", reset=True, verbosity=0)
+
+    assert Point.objects.get(code="BL23").summary != "Changed by an editor."
+    assert User.objects.filter(pk=editor.pk).exists()
+
+
+def test_if_empty_leaves_existing_content_alone(demo):
+    Point.objects.filter(code="BL23").update(summary="Changed by an editor.")
+
+    call_command("load_demo_content", if_empty=True, verbosity=0)
+
+    assert Point.objects.get(code="BL23").summary == "Changed by an editor."
+
+
+def test_every_demo_page_renders(client, demo):
+    urls = [demo.get_absolute_url(), demo.author.get_absolute_url()]
+    urls += [point.get_absolute_url() for point in Point.objects.all()]
+
+    for url in urls:
+        assert client.get(url).status_code == 200, url

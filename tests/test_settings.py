@@ -1,0 +1,144 @@
+"""Settings come from the environment, fail loudly when production would be unsafe, and make
+SQLite safe for several server processes."""
+
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.conf import settings
+
+PROJECT_DIR = settings.BASE_DIR
+
+
+def run_python(code, **env):
+    """Run code in a fresh interpreter with Django set up under the given environment."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS"))
+    }
+    environment |= {
+        "DJANGO_SETTINGS_MODULE": "acupressure.settings",
+        "ENV_FILE": "/nonexistent/.env",  # a developer's own .env must not change the outcome
+        **env,
+    }
+    setup = "import django; django.setup()\n"
+    return subprocess.run(
+        [sys.executable, "-c", setup + code],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ALLOWED_HOSTS": "example.org"}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "x" * 50}, "ALLOWED_HOSTS must be set"),
+        (
+            {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org", "DEBUG": "True"},
+            "DEBUG must be off",
+        ),
+    ],
+)
+def test_production_refuses_to_start_with_unsafe_settings(env, message):
+    result = run_python("", DJANGO_ENV="production", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_the_required_settings():
+    result = run_python(
+        "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
+        DJANGO_ENV="production",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="example.org,www.example.org",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['example.org', 'www.example.org']"
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_python("from django.conf import settings; print(settings.DEBUG)")
+
+    assert result.stdout.strip() == "False"
+
+
+def test_database_url_switches_the_database():
+    result = run_python(
+        "from django.conf import settings; d = settings.DATABASES['default'];"
+        "print(d['ENGINE'], d['NAME'], d['HOST'])",
+        DATABASE_URL="postgres://user:secret@db.internal:5432/acupressure",
+    )
+
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "acupressure",
+        "db.internal",
+    ]
+
+
+CONCURRENT_WRITER = """
+import sys
+from django.db import transaction
+from points.models import Condition
+
+worker = sys.argv[1]
+for number in range(40):
+    # Read, then write, in one transaction: the pattern that deadlocks SQLite's default
+    # deferred transactions ("database is locked") when another process writes at once.
+    with transaction.atomic():
+        count = Condition.objects.count()
+        Condition.objects.create(name=f"{worker}-{number}-{count}", slug=f"c-{worker}-{number}")
+print("ok")
+"""
+
+
+def test_sqlite_survives_several_processes_writing_at_once(tmp_path):
+    database_url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=PROJECT_DIR,
+        env=os.environ | {"DATABASE_URL": database_url},
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    script = tmp_path / "writer.py"
+    script.write_text("import django; django.setup()\n" + CONCURRENT_WRITER)
+    environment = os.environ | {
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "acupressure.settings",
+        "PYTHONPATH": str(PROJECT_DIR),
+    }
+
+    def write(worker):
+        return subprocess.run(
+            [sys.executable, str(script), str(worker)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(write, range(4)))
+
+    assert [result.stderr for result in results if result.returncode] == []
+    journal = run_python(
+        "from django.db import connection; c = connection.cursor();"
+        "print(c.execute('PRAGMA journal_mode').fetchone()[0]);"
+        "from points.models import Condition; print(Condition.objects.count())",
+        DATABASE_URL=database_url,
+    )
+    assert journal.stdout.split() == ["wal", "160"]

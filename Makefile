@@ -8,12 +8,16 @@ PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || command -v python3.13 ||
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
+# Debian packages are installed as root; use sudo when not root.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends
 
-.PHONY: help run test lint format check-migrations demo reset-demo
+.PHONY: help run test test-fast test-tools lint format demo reset-demo
 
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
 	@echo "make test         set up and run every test"
+	@echo "make test-fast    run the tests that need no browser or HTML checker"
 	@echo "make lint         ruff check and format check, and the migrations check"
 	@echo "make format       fix what ruff can fix, and format"
 	@echo "make demo         load the demo content (safe to repeat)"
@@ -45,8 +49,22 @@ run: $(VENV)/.installed .env
 	@echo "Serving on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
 	$(BIN)/gunicorn --config gunicorn.conf.py acupressure.wsgi
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev test-tools
 	$(BIN)/pytest
+
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not browser"
+
+# What the browser tests need beyond Python: Debian's Chromium (Playwright's own browser
+# download is not available here), Java and the Nu Html Checker from npm.
+test-tools: node_modules/.installed
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium fonts-dejavu-core; }
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

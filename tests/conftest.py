@@ -1,5 +1,11 @@
+import os
+
 import pytest
 from django.test import Client
+
+# Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to
+# touch the database from it (SynchronousOnlyOperation).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)

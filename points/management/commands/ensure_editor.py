@@ -10,6 +10,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
+from points.roles import EDITORS_GROUP
+
 
 class Command(BaseCommand):
     help = "Create an editor account with a random password if none exists yet."
@@ -27,7 +29,7 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         user = User.objects.create_user(username=username, password=password, is_staff=True)
-        user.groups.add(Group.objects.get(name="Editors"))
+        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
         self.stdout.write(
             self.style.SUCCESS(
                 "\nCreated an editor account. It is shown only this once:\n"

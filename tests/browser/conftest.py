@@ -1,0 +1,50 @@
+import shutil
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from points.models import Article, Point
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium; Playwright's own browser download is not available here."""
+    return browser_type_launch_args | {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--disable-sync",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+        ],
+    }
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """The live server with the demo content loaded; returns its base URL."""
+    call_command("load_demo_content", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def public_pages(demo_site):
+    """{page type: absolute URL} for every public page type."""
+    article = Article.objects.get()
+    point = Point.objects.get(code="BL40")
+    paths = {
+        "home": reverse("points:home"),
+        "article": article.get_absolute_url(),
+        "point": point.get_absolute_url(),
+        "point-index": reverse("points:point-index"),
+        "author": article.author.get_absolute_url(),
+        "disclaimer": reverse("points:disclaimer"),
+        "not-found": "/points/no-such-point/",
+    }
+    return {name: demo_site + path for name, path in paths.items()}

@@ -1,0 +1,86 @@
+"""Journeys a person could follow by hand, in a real browser against the live server."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_reader_goes_from_home_to_article_to_points_to_disclaimer(page, demo_site):
+    page.goto(demo_site)
+    expect(page).to_have_title(re.compile("Acupressure"))
+
+    page.get_by_role("link", name="11 acupressure points for back pain relief").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "11 acupressure points for back pain relief"
+    )
+
+    knee_section = page.locator("section", has=page.get_by_role("heading", name="Knee Back Points"))
+    knee_section.get_by_role("link", name="BL40 Weizhong").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("BL40 Weizhong")
+    expect(page.get_by_role("heading", name="Before you press: cautions")).to_be_visible()
+
+    page.get_by_role("link", name=re.compile("Next point")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("LI4 Hegu")
+
+    page.get_by_role("link", name="Read the full disclaimer").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Medical disclaimer")
+    expect(page.get_by_text("We are not professionals!").first).to_be_visible()
+
+
+@pytest.fixture
+def editor_login(demo_site):
+    user = User.objects.create_user(
+        username="edith", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return {"username": "edith", "password": "a-long-test-password"}
+
+
+def sign_in(page, demo_site, login):
+    page.goto(f"{demo_site}/admin/")
+    page.get_by_label("Username").fill(login["username"])
+    page.get_by_label("Password").fill(login["password"])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Content and comments")).to_be_visible()
+
+
+def test_editor_changes_a_point_and_sees_it_on_the_public_page(page, demo_site, editor_login):
+    sign_in(page, demo_site, editor_login)
+
+    page.get_by_role("link", name="Points", exact=True).click()
+    page.get_by_role("link", name="BL40", exact=True).click()
+    page.get_by_label("How to find it").fill("Bend your knee.\nFind the middle of the crease.")
+    page.get_by_label("Alternative text").first.fill("The back of a knee with BL40 marked")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.goto(f"{demo_site}/points/bl40-weizhong/")
+    expect(page.get_by_text("Find the middle of the crease.")).to_be_visible()
+    expect(page.get_by_alt_text("The back of a knee with BL40 marked")).to_be_visible()
+
+
+def test_draft_point_is_hidden_from_readers_and_previewed_for_editors(
+    browser, page, demo_site, editor_login
+):
+    sign_in(page, demo_site, editor_login)
+    page.goto(f"{demo_site}/admin/points/point/?q=BL62")
+    page.get_by_role("link", name="BL62", exact=True).click()
+    page.get_by_label("Status").select_option(label="Draft (not public)")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    page.get_by_role("link", name="View on site").click()
+    expect(page.get_by_text("Draft - not public")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("BL62 Shenmai")
+    preview_url = page.url
+
+    reader = browser.new_context().new_page()
+    response = reader.goto(preview_url)
+    assert response.status == 404
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Page not found")
+    reader.goto(f"{demo_site}/points/")
+    expect(reader.get_by_text("BL62 Shenmai")).to_have_count(0)
+    reader.context.close()

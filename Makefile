@@ -46,7 +46,7 @@ run: $(VENV)/.installed .env
 	$(MANAGE) load_demo_content --if-empty
 	$(MANAGE) ensure_editor
 	$(MANAGE) collectstatic --noinput --verbosity 0
-	@echo "Serving on http://127.0.0.1:8000 (admin: http://127.0.0.1:8000/admin/). Ctrl-C stops."
+	@echo "Starting gunicorn; Ctrl-C stops it."
 	$(BIN)/gunicorn --config gunicorn.conf.py acupressure.wsgi
 
 test: $(VENV)/.installed-dev test-tools

@@ -14,3 +14,13 @@ timeout = 30
 graceful_timeout = 20
 accesslog = "-"
 errorlog = "-"
+# gunicorn's control socket lives at one path per user; a second server on the same machine
+# (another checkout, the benchmark) would take it over. Nothing here uses it.
+control_socket_disable = True
+
+
+def when_ready(server):
+    host, port = bind.rsplit(":", 1)
+    server.log.info(
+        "Serving on http://%s:%s/ (editors: http://%s:%s/admin/)", host, port, host, port
+    )

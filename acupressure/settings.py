@@ -116,7 +116,7 @@ USE_TZ = True
 
 # Static files: whitenoise serves them compressed, under hashed names, with far-future caching.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Uploads (editors' pictures). whitenoise does not serve them; `points.views.media` does when
@@ -177,3 +177,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Comments. A client may post COMMENT_RATE_LIMIT_COUNT comments per COMMENT_RATE_LIMIT_SECONDS;
+# a form sent back faster than COMMENT_MIN_SECONDS after the page was made is a bot's.
+COMMENT_RATE_LIMIT_COUNT = env.int("COMMENT_RATE_LIMIT_COUNT", default=5)
+COMMENT_RATE_LIMIT_SECONDS = env.int("COMMENT_RATE_LIMIT_SECONDS", default=600)
+COMMENT_MIN_SECONDS = env.int("COMMENT_MIN_SECONDS", default=3)
+COMMENT_FORM_MAX_AGE = env.int("COMMENT_FORM_MAX_AGE", default=2 * 24 * 3600)
+COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
+COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)
+# At most one "comments are waiting" email to editors per this many seconds.
+COMMENT_NOTIFY_INTERVAL = env.int("COMMENT_NOTIFY_INTERVAL", default=900)
+# How many proxies in front of the site append to X-Forwarded-For (0: use the socket address).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)

@@ -4,12 +4,26 @@ may see is decided in one place (`published()` / `viewable_by()`)."""
 from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from points.models import Article, ArticleSection, Author, BodyArea, Point
+from points import comments
+from points.forms import CommentForm
+from points.models import (
+    Article,
+    ArticleSection,
+    Author,
+    BodyArea,
+    Comment,
+    CommentStatus,
+    Point,
+    ResultReport,
+    ResultSummary,
+)
+from points.security import require_same_origin
 
 
 @require_GET
@@ -24,7 +38,22 @@ def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.viewable_by(request.user).with_page_relations(), slug=slug
     )
-    return render_page(request, "points/article_detail.html", {"article": article}, article)
+    return article_page(request, article)
+
+
+@csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
+@require_POST
+@require_same_origin
+def article_comment(request, slug):
+    article = get_object_or_404(Article.objects.published().with_page_relations(), slug=slug)
+    return post_comment(request, article, article_page)
+
+
+def article_page(request, article, *, form=None, status=200):
+    report_points = article_points(article)
+    form = form or CommentForm(page=article, report_points=report_points)
+    context = {"article": article} | comments_context(request, article, form)
+    return render_page(request, "points/article_detail.html", context, article, status=status)
 
 
 @require_GET
@@ -37,21 +66,96 @@ def point_index(request):
 
 @require_GET
 def point_detail(request, slug):
+    point = get_object_or_404(
+        point_page_queryset(Point.objects.viewable_by(request.user)), slug=slug
+    )
+    return point_page(request, point)
+
+
+@csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
+@require_POST
+@require_same_origin
+def point_comment(request, slug):
+    point = get_object_or_404(point_page_queryset(Point.objects.published()), slug=slug)
+    return post_comment(request, point, point_page)
+
+
+def point_page_queryset(points):
     sections = ArticleSection.objects.filter(
         article__in=Article.objects.published()
     ).select_related("article")
-    point = get_object_or_404(
-        Point.objects.viewable_by(request.user)
-        .with_page_relations()
-        .prefetch_related(Prefetch("sections", sections)),
-        slug=slug,
-    )
+    return points.with_page_relations().prefetch_related(Prefetch("sections", sections))
+
+
+def point_page(request, point, *, form=None, status=200):
     context = {
         "point": point,
         "previous_point": point.neighbour(before=True),
         "next_point": point.neighbour(before=False),
+        "results": ResultSummary(ResultReport.objects.summary_for(point)),
+    } | comments_context(request, point, form or CommentForm(page=point))
+    return render_page(request, "points/point_detail.html", context, point, status=status)
+
+
+def post_comment(request, page, render_page_with):
+    """Store a reader's comment and send them back to it (post/redirect/get), or show the page
+    again with their text kept and what to fix: 400 for a bad form, 429 when over the limit."""
+    report_points = article_points(page) if isinstance(page, Article) else None
+    form = CommentForm(request.POST, page=page, report_points=report_points)
+    unexpected = set(request.POST) - set(form.fields)
+    if unexpected:
+        form.add_error(None, "The form contained fields we do not know. Please send it again.")
+    if unexpected or not form.is_valid():
+        form.refresh_token()
+        return render_page_with(request, page, form=form, status=400)
+    if form.is_expired():
+        form.add_error(None, "This form was open too long to be accepted. Please send it again.")
+        form.refresh_token()
+        return render_page_with(request, page, form=form, status=400)
+    try:
+        comment = comments.submit_comment(
+            page=page, form=form, client_hash=comments.client_hash(request)
+        )
+    except comments.RateLimited:
+        form.add_error(
+            None,
+            "You have sent several comments in a short time. Please wait a few minutes and "
+            "send this one again; your text is kept below.",
+        )
+        form.refresh_token()
+        response = render_page_with(request, page, form=form, status=429)
+        response["Retry-After"] = str(settings.COMMENT_RATE_LIMIT_SECONDS)
+        return response
+    response = redirect(f"{page.get_absolute_url()}#comment-{comment.pk}")
+    response.status_code = 303
+    comments.remember_own_comment(request, response, comment)
+    return response
+
+
+def comments_context(request, page, form):
+    """Approved comments (paginated), this reader's own comments awaiting moderation, and the
+    form."""
+    own_ids = comments.own_comment_ids(request)
+    own_waiting = []
+    if own_ids:
+        own_waiting = list(
+            Comment.objects.on(page).filter(pk__in=own_ids).exclude(status=CommentStatus.APPROVED)
+        )
+        comments.attach_reports(own_waiting, ResultReport.objects.filter(comment__in=own_ids))
+    return {
+        "comment_page": comments.approved_comment_page(page, request.GET.get("comments")),
+        "own_waiting": own_waiting,
+        "comment_form": form,
     }
-    return render_page(request, "points/point_detail.html", context, point)
+
+
+def article_points(article):
+    """The published points an article's sections link to, in reading order, each once."""
+    points = {}
+    for section in article.sections.all():
+        for point in section.points.all():
+            points.setdefault(point.pk, point)
+    return list(points.values())
 
 
 @require_GET
@@ -83,10 +187,12 @@ def media(request, path):
 MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def render_page(request, template_name, context, page):
+def render_page(request, template_name, context, page, *, status=200):
     """Render a publishable page; a draft (seen only by staff) is marked as a preview and kept
     out of caches and search engines."""
-    response = render(request, template_name, context | {"is_preview": not page.is_public})
+    response = render(
+        request, template_name, context | {"is_preview": not page.is_public}, status=status
+    )
     if not page.is_public:
         patch_cache_control(response, private=True, no_cache=True)
         response["X-Robots-Tag"] = "noindex"

@@ -1,4 +1,11 @@
 from points.models.articles import Article, ArticleSection, Author
+from points.models.comments import (
+    Comment,
+    CommentStatus,
+    Outcome,
+    ResultReport,
+    ResultSummary,
+)
 from points.models.disclaimer import Disclaimer
 from points.models.points import (
     AliasKind,
@@ -23,10 +30,13 @@ __all__ = [
     "Author",
     "BodyArea",
     "Channel",
+    "Comment",
+    "CommentStatus",
     "Condition",
     "Confidence",
     "Disclaimer",
     "MapView",
+    "Outcome",
     "Point",
     "PointAlias",
     "PointImage",
@@ -34,6 +44,8 @@ __all__ = [
     "Pressure",
     "Publishable",
     "PublishableQuerySet",
+    "ResultReport",
+    "ResultSummary",
     "Sides",
     "Status",
 ]

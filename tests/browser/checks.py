@@ -45,15 +45,19 @@ FOCUSABLE = (
 def keyboard_focus_problems(page, *, max_tabs=400):
     """Tab through the page; report visible interactive elements Tab never reaches, and
     elements that show no focus indicator (outline or box-shadow) when focused."""
-    descriptions = page.evaluate(
+    # A radio group is one Tab stop (arrow keys move inside it), so it counts once, by name.
+    expected = page.evaluate(
         """selector => {
             document.activeElement && document.activeElement.blur();
             const visible = el => el.getClientRects().length
                 && getComputedStyle(el).visibility !== 'hidden';
-            return [...document.querySelectorAll(selector)].filter(visible).map((el, index) => {
-                el.dataset.focusCheck = index;
-                return el.outerHTML.slice(0, 120);
+            const expected = {};
+            [...document.querySelectorAll(selector)].filter(visible).forEach((el, index) => {
+                const key = el.type === 'radio' ? `radio:${el.name}` : String(index);
+                el.dataset.focusCheck = key;
+                expected[key] = expected[key] || el.outerHTML.slice(0, 120);
             });
+            return expected;
         }""",
         FOCUSABLE,
     )
@@ -80,9 +84,7 @@ def keyboard_focus_problems(page, *, max_tabs=400):
         if not focused["visible"]:
             problems.append(f"no visible focus style: {focused['html']}")
     problems += [
-        f"not reachable with Tab: {html}"
-        for index, html in enumerate(descriptions)
-        if str(index) not in reached
+        f"not reachable with Tab: {html}" for key, html in expected.items() if key not in reached
     ]
     return problems
 

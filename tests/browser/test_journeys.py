@@ -84,3 +84,39 @@ def test_draft_point_is_hidden_from_readers_and_previewed_for_editors(
     reader.goto(f"{demo_site}/points/")
     expect(reader.get_by_text("BL62 Shenmai")).to_have_count(0)
     reader.context.close()
+
+
+def test_reader_reports_a_result_and_sees_it_once_an_editor_approves(
+    browser, page, demo_site, editor_login, settings
+):
+    settings.COMMENT_MIN_SECONDS = 0
+    page.goto(f"{demo_site}/points/bl40-weizhong/")
+    expect(page.get_by_text("No reader has reported a result for this point yet.")).to_be_visible()
+
+    page.get_by_label("Your name").fill("Maria")
+    page.get_by_label("Your comment").fill("Gentle pressure behind the knee eased my sciatica.")
+    page.get_by_label("Helped a little").check()
+    page.get_by_label("Days you tried it (optional)").fill("7")
+    page.get_by_role("button", name="Send comment").click()
+
+    expect(page.get_by_text("Your comment is awaiting moderation.")).to_be_visible()
+    expect(page.get_by_text("Awaiting moderation: only you can see this")).to_be_visible()
+    expect(page.get_by_text("No reader has reported a result for this point yet.")).to_be_visible()
+
+    editor = browser.new_context().new_page()
+    sign_in(editor, demo_site, editor_login)
+    expect(editor.get_by_text("1 comment waiting for moderation")).to_be_visible()
+    editor.get_by_text("1 comment waiting for moderation").click()
+    editor.get_by_role("checkbox", name="Select this object for an action").first.check()
+    editor.get_by_role("combobox", name="Action").select_option(
+        label="Approve selected comments (publish them)"
+    )
+    editor.get_by_role("button", name="Run").click()
+    expect(editor.get_by_text("Approved 1 comment(s).")).to_be_visible()
+    editor.context.close()
+
+    page.reload()
+    expect(page.get_by_text("1 reader reported:")).to_be_visible()
+    expect(page.get_by_text("1 helped a little")).to_be_visible()
+    expect(page.get_by_text("Gentle pressure behind the knee eased my sciatica.")).to_be_visible()
+    expect(page.get_by_text("Awaiting moderation: only you can see this")).to_have_count(0)

@@ -37,10 +37,29 @@ def test_page_does_not_scroll_sideways_on_a_phone(page, public_pages, page_type)
     assert horizontal_overflow(page) == 0
 
 
+def show_comment_form_errors(page):
+    """Send the comment form empty, past the browser's own checks, to get the server's errors."""
+    page.evaluate("document.querySelector('.comment-form').noValidate = true")
+    page.get_by_role("button", name="Send comment").click()
+    page.wait_for_selector(".form-errors")
+
+
+@pytest.mark.parametrize("page_type", ["point", "article"])
+def test_comment_form_with_errors_has_no_accessibility_violations(page, public_pages, page_type):
+    page.goto(public_pages[page_type])
+    show_comment_form_errors(page)
+
+    assert page.get_by_text("This field is required.").count() == 2
+    assert accessibility_violations(page) == []
+
+
 def test_every_page_type_is_valid_html(page, public_pages):
     sources = {}
     for name, url in public_pages.items():
         response = page.request.get(url)
         sources[name] = response.text()
+    page.goto(public_pages["point"])
+    show_comment_form_errors(page)
+    sources["point-form-errors"] = page.content()
 
     assert html_errors(sources) == []

@@ -1,0 +1,239 @@
+"""Posting and moderating comments: the writes that touch several rows, and the mail they send.
+
+Views and the admin call these; they hold the rules (rate limits, spam holds, who is told what).
+"""
+
+import hashlib
+import hmac
+import logging
+import math
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import connection, transaction
+from django.db.models import Count, Window
+from django.utils import timezone
+
+from points.models import Comment, CommentStatus, ResultReport
+from points.roles import EDITORS_GROUP
+
+logger = logging.getLogger(__name__)
+
+OWN_COMMENTS_COOKIE = "my_comments"
+OWN_COMMENTS_SALT = "points.own-comments"
+OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
+LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+class RateLimited(Exception):
+    """The client has posted as many comments as it may for now."""
+
+
+def client_hash(request):
+    """A keyed hash of the client's address: enough to count its comments, useless to anyone
+    without the SECRET_KEY, and never the address itself."""
+    address = client_address(request)
+    key = hashlib.sha256(f"client-hash:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def client_address(request):
+    """The client's address: the socket's, or the one PROXY_COUNT trusted proxies saw."""
+    if settings.PROXY_COUNT:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
+        if len(forwarded) >= settings.PROXY_COUNT:
+            return forwarded[-settings.PROXY_COUNT]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def spam_reason(form):
+    """Why a valid-looking comment is a bot's or a link dropper's, or "" for a person's."""
+    age = form.token_age()
+    if form.cleaned_data["website"]:
+        return "Filled in the hidden field that only bots see."
+    if age is None:
+        return "Sent a forged form token, or one from another page."
+    if age < settings.COMMENT_MIN_SECONDS:
+        return f"Sent {age:.0f} s after the page was made: too fast for a person."
+    if len(LINK.findall(form.cleaned_data["text"])) > settings.COMMENT_MAX_LINKS:
+        return f"More than {settings.COMMENT_MAX_LINKS} links."
+    return ""
+
+
+def submit_comment(*, page, form, client_hash: str) -> Comment:
+    """Store a comment (and its reports) unless the client is over its rate limit.
+
+    The limit is counted in the database inside the transaction that inserts, so it holds across
+    all server processes: SQLite's IMMEDIATE transactions and a PostgreSQL advisory lock on the
+    client let only one of its requests count-and-insert at a time.
+    """
+    reason = spam_reason(form)
+    data = form.cleaned_data
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [client_hash])
+        recent = Comment.objects.recent_from(
+            client_hash, seconds=settings.COMMENT_RATE_LIMIT_SECONDS
+        )
+        if recent.count() >= settings.COMMENT_RATE_LIMIT_COUNT:
+            raise RateLimited
+        comment = Comment.objects.create(
+            **{Comment.page_field(page): page},
+            name=data["name"],
+            email=data["email"],
+            notify_on_reply=data["notify_on_reply"],
+            text=data["text"],
+            status=CommentStatus.SPAM if reason else CommentStatus.PENDING,
+            spam_reason=reason,
+            client_hash=client_hash,
+        )
+        ResultReport.objects.bulk_create(
+            ResultReport(
+                comment=comment,
+                point=point,
+                outcome=data["outcome"],
+                days_tried=data["days_tried"],
+            )
+            for point in form.reported_points()
+        )
+        if comment.status == CommentStatus.PENDING:
+            transaction.on_commit(lambda: notify_editors(comment))
+    return comment
+
+
+def notify_editors(comment):
+    """Tell editors comments are waiting, at most once per COMMENT_NOTIFY_INTERVAL: the first
+    comment in a quiet spell sends the email; later ones in the same spell do not."""
+    since = comment.created_at - timezone.timedelta(seconds=settings.COMMENT_NOTIFY_INTERVAL)
+    earlier = Comment.objects.in_moderation().filter(created_at__gte=since, pk__lt=comment.pk)
+    if earlier.exists():
+        return
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=EDITORS_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ) or [email for _, email in settings.MANAGERS]
+    if not recipients:
+        return
+    waiting = Comment.objects.in_moderation().count()
+    try:
+        send_mail(
+            subject=f"{waiting} comment(s) waiting for moderation",
+            message=(
+                f"{comment.name} commented on {comment.page}:\n\n{comment.text}\n\n"
+                f"{waiting} comment(s) are waiting. Moderate them in the admin: "
+                f"{settings.SITE_URL}/admin/points/comment/?status__exact=pending\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        # The comment is stored either way; a mail outage must not lose it or fail the request.
+        logger.exception("Could not email editors about comment %s", comment.pk)
+
+
+def notify_reader_of_reply(comment):
+    """Email the reader once about the site's reply, if they asked for it."""
+    if not (comment.reply and comment.notify_on_reply and comment.email):
+        return
+    if comment.reply_notified_at:
+        return
+    try:
+        send_mail(
+            subject=f"We replied to your comment on {comment.page}",
+            message=(
+                f"Hello {comment.name},\n\nYou wrote:\n\n{comment.text}\n\n"
+                f"Our reply:\n\n{comment.reply}\n\n"
+                f"Read it on the site: {settings.SITE_URL}{comment.get_absolute_url()}\n"
+            ),
+            from_email=None,
+            recipient_list=[comment.email],
+        )
+    except Exception:
+        logger.exception("Could not email the reply to comment %s", comment.pk)
+        return
+    Comment.objects.filter(pk=comment.pk).update(reply_notified_at=timezone.now())
+
+
+def own_comment_ids(request):
+    """The ids of the comments this browser posted, from its signed cookie."""
+    try:
+        value = request.get_signed_cookie(
+            OWN_COMMENTS_COOKIE, salt=OWN_COMMENTS_SALT, max_age=OWN_COMMENTS_MAX_AGE
+        )
+    except (KeyError, signing.BadSignature):
+        return []
+    return [int(part) for part in value.split(",") if part.isdigit()]
+
+
+def remember_own_comment(request, response, comment):
+    """Let this browser (and only it) see its comment while it awaits moderation."""
+    ids = [*own_comment_ids(request), comment.pk][-20:]
+    response.set_signed_cookie(
+        OWN_COMMENTS_COOKIE,
+        ",".join(map(str, ids)),
+        salt=OWN_COMMENTS_SALT,
+        max_age=OWN_COMMENTS_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
+@dataclass
+class CommentPage:
+    """One page of a page's approved comments, with what the pagination links need."""
+
+    comments: list
+    number: int
+    total: int
+    per_page: int
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+
+def approved_comment_page(page, number):
+    """The approved comments on `page`'s comment page `number` with their result reports, in
+    two queries however many there are (the total comes with the rows, by a window count)."""
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+    per_page = settings.COMMENTS_PER_PAGE
+    approved = Comment.objects.on(page).approved()
+    rows = slice((number - 1) * per_page, number * per_page)
+    comments = list(approved.annotate(total=Window(Count("pk")))[rows])
+    if not comments and number > 1:
+        # A page past the end (an old or edited link): show the first page instead.
+        return approved_comment_page(page, 1)
+    reports = ResultReport.objects.filter(comment__in=approved.values("pk")[rows]).select_related(
+        "point"
+    )
+    attach_reports(comments, reports)
+    total = comments[0].total if comments else 0
+    return CommentPage(comments, number, total, per_page)
+
+
+def attach_reports(comments, reports):
+    """Give each comment a `report_list` of its reports, from one query's results."""
+    by_comment = {}
+    for report in reports:
+        by_comment.setdefault(report.comment_id, []).append(report)
+    for comment in comments:
+        comment.report_list = by_comment.get(comment.pk, [])

@@ -1,0 +1,116 @@
+"""The readers' comment form."""
+
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+
+from points.models import Outcome, Point
+
+FORM_TOKEN_SIGNER = signing.Signer(salt="points.comment-form")
+
+
+class CommentForm(forms.Form):
+    """A comment, optionally with a "did it work?" report about one or more points.
+
+    `website` is a honeypot: hidden from people, filled in by bots. `token` is signed with the
+    page it belongs to and the time the form was made, so a bot cannot reuse or forge it and
+    a form sent back within a second or two is recognisably not a person's.
+    """
+
+    name = forms.CharField(max_length=80, label="Your name", help_text="Shown with your comment.")
+    email = forms.EmailField(
+        required=False,
+        label="Email (optional)",
+        help_text="Never shown. Only used to tell you when we reply, if you tick the box below.",
+    )
+    notify_on_reply = forms.BooleanField(
+        required=False, label="Email me when the site replies to my comment"
+    )
+    text = forms.CharField(
+        max_length=3000,
+        label="Your comment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Plain text, up to 3,000 characters.",
+    )
+    outcome = forms.ChoiceField(
+        required=False,
+        label="Did it work for you?",
+        choices=[("", "I'd rather not say"), *Outcome.choices],
+        widget=forms.RadioSelect,
+    )
+    days_tried = forms.IntegerField(
+        required=False, min_value=1, max_value=3650, label="Days you tried it (optional)"
+    )
+    points = forms.ModelMultipleChoiceField(
+        queryset=Point.objects.none(),
+        required=False,
+        label="Which points is your answer about?",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    website = forms.CharField(required=False, label="Leave this field empty")
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, page, report_points=None, **kwargs):
+        """`report_points`: the points a reader may report on (an article's); None on a point's
+        own page, where a report is about that point."""
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.report_points = report_points
+        if report_points is None:
+            del self.fields["points"]
+        else:
+            self.fields["points"].queryset = Point.objects.filter(
+                pk__in=[point.pk for point in report_points]
+            )
+        if not self.is_bound:
+            self.initial["token"] = make_token(page)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["website"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    def clean(self):
+        data = super().clean()
+        if data.get("notify_on_reply") and not data.get("email"):
+            self.add_error("email", "Give an email address so we can tell you about a reply.")
+        if self.report_points is not None and data.get("outcome") and not data.get("points"):
+            self.add_error("points", "Pick the point or points your answer is about.")
+        if data.get("days_tried") and not data.get("outcome"):
+            self.add_error("outcome", "Say whether it worked, or leave the days empty.")
+        return data
+
+    def reported_points(self):
+        if not self.cleaned_data.get("outcome"):
+            return []
+        if self.report_points is None:
+            return [self.page]
+        return list(self.cleaned_data["points"])
+
+    def token_age(self):
+        """Seconds since the form was made for this page, or None when the token is forged or
+        belongs to another page. May be more than COMMENT_FORM_MAX_AGE: see is_expired()."""
+        try:
+            page_key, issued = FORM_TOKEN_SIGNER.unsign(self.data.get("token", "")).rsplit(":", 1)
+            age = time.time() - int(issued)
+        except (signing.BadSignature, ValueError):
+            return None
+        return age if page_key == page_key_of(self.page) else None
+
+    def is_expired(self):
+        """A genuine form left open too long: the reader should simply send it again."""
+        age = self.token_age()
+        return age is not None and age > settings.COMMENT_FORM_MAX_AGE
+
+    def refresh_token(self):
+        """Give a re-shown form a new token, keeping everything the reader typed."""
+        self.data = self.data.copy()
+        self.data["token"] = make_token(self.page)
+
+
+def page_key_of(page):
+    return f"{page._meta.model_name}-{page.pk}"
+
+
+def make_token(page):
+    return FORM_TOKEN_SIGNER.sign(f"{page_key_of(page)}:{int(time.time())}")

@@ -1,0 +1,169 @@
+"""Editors moderate in the admin: a queue with filters, bulk actions, replies, and a count of
+what waits on the admin index."""
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from points.models import Comment, CommentStatus, ResultReport
+from tests.factories import make_article, make_point
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:points_comment_changelist")
+
+
+@pytest.fixture
+def point():
+    return make_point(code="BL40", pinyin="Weizhong")
+
+
+def make_comment(page, **fields):
+    defaults = {"name": "Maria", "text": "It helped my back.", "client_hash": "x" * 64}
+    field = "point" if page._meta.model_name == "point" else "article"
+    return Comment.objects.create(**{field: page}, **defaults | fields)
+
+
+def test_queue_lists_page_excerpt_result_status_and_date(editor_client, point):
+    comment = make_comment(point, text="A" * 100)
+    ResultReport.objects.create(comment=comment, point=point, outcome="helped-a-little")
+
+    text = editor_client.get(CHANGELIST).text
+
+    assert "A" * 79 + "…" in text
+    assert "BL40: Helped a little" in text
+    assert "Awaiting moderation" in text
+
+
+def test_queue_filters_by_status_and_page(editor_client, point):
+    article = make_article()
+    make_comment(point, text="Waiting on the point.")
+    make_comment(article, text="Waiting on the article.")
+    make_comment(point, text="Already approved.", status=CommentStatus.APPROVED)
+
+    pending = editor_client.get(CHANGELIST, {"status__exact": "pending"}).text
+    on_article = editor_client.get(CHANGELIST, {"article__id__exact": article.pk}).text
+
+    assert "Waiting on the point." in pending
+    assert "Already approved." not in pending
+    assert "Waiting on the article." in on_article
+    assert "Waiting on the point." not in on_article
+
+
+def test_admin_index_shows_how_many_comments_wait(editor_client, point):
+    make_comment(point)
+    make_comment(point)
+    make_comment(point, status=CommentStatus.SPAM)
+
+    text = editor_client.get(reverse("admin:index")).text
+
+    assert "2 comments waiting for moderation" in text
+
+
+def run_action(client, action, comments):
+    return client.post(
+        CHANGELIST,
+        {"action": action, "index": 0, ACTION_CHECKBOX_NAME: [c.pk for c in comments]},
+        follow=True,
+    )
+
+
+def test_approving_publishes_and_counts_the_report(editor_client, point):
+    first, second = make_comment(point, text="First."), make_comment(point, text="Second.")
+    ResultReport.objects.create(comment=first, point=point, outcome="helped-a-lot")
+
+    response = run_action(editor_client, "approve", [first, second])
+
+    assert "Approved 2 comment(s)." in response.text
+    public = Client().get(point.get_absolute_url()).text
+    assert "First." in public
+    assert "1 reader reported:" in public
+
+
+def test_marking_as_spam_hides_a_comment_but_keeps_it(editor_client, point):
+    comment = make_comment(point, status=CommentStatus.APPROVED)
+
+    response = run_action(editor_client, "mark_as_spam", [comment])
+
+    assert "Marked 1 comment(s) as spam." in response.text
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.SPAM
+    assert "It helped my back." not in Client().get(point.get_absolute_url()).text
+
+
+def test_delete_action_removes_only_the_selected_comments(editor_client, point):
+    keep, remove = make_comment(point), make_comment(point)
+
+    editor_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [remove.pk], "post": "yes"},
+    )
+
+    assert list(Comment.objects.all()) == [keep]
+
+
+def test_an_action_without_a_selection_changes_nothing(editor_client, point):
+    make_comment(point)
+
+    response = editor_client.post(
+        CHANGELIST, {"action": "delete_selected", "index": 0}, follow=True
+    )
+
+    assert "Items must be selected" in response.text
+    assert Comment.objects.count() == 1
+
+
+def reply(client, comment, text):
+    url = reverse("admin:points_comment_change", args=[comment.pk])
+    data = {
+        "status": comment.status,
+        "name": comment.name,
+        "text": comment.text,
+        "reply": text,
+        "email": comment.email,
+        "notify_on_reply": "on" if comment.notify_on_reply else "",
+        "reports-TOTAL_FORMS": 0,
+        "reports-INITIAL_FORMS": 0,
+    }
+    return client.post(url, data)
+
+
+def test_editor_reply_appears_under_the_comment_as_the_sites_reply(editor_client, point):
+    comment = make_comment(point, status=CommentStatus.APPROVED)
+
+    response = reply(editor_client, comment, "Thank you, glad it helped.")
+
+    assert response.status_code == 302
+    public = Client().get(point.get_absolute_url()).text
+    assert "Reply from" in public
+    assert public.index("It helped my back.") < public.index("Thank you, glad it helped.")
+    comment.refresh_from_db()
+    assert comment.replied_by.username == "edith"
+
+
+def test_a_reader_who_asked_is_emailed_once_about_the_reply(editor_client, point):
+    comment = make_comment(
+        point, status=CommentStatus.APPROVED, email="maria@example.org", notify_on_reply=True
+    )
+
+    reply(editor_client, comment, "Thanks!")
+    comment.refresh_from_db()
+    reply(editor_client, comment, "Thanks! (edited)")
+
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria@example.org"]
+    assert "Thanks!" in mail.outbox[0].body
+
+
+def test_a_reader_who_did_not_ask_gets_no_email(editor_client, point):
+    comment = make_comment(point, status=CommentStatus.APPROVED, email="maria@example.org")
+
+    reply(editor_client, comment, "Thanks!")
+
+    assert mail.outbox == []
+
+
+def test_editors_cannot_write_comments_in_the_admin(editor_client):
+    assert editor_client.get(reverse("admin:points_comment_add")).status_code == 403

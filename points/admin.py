@@ -1,6 +1,8 @@
 """The editors' workspace. Editors are not programmers: every screen groups its fields, explains
 them in plain words, and shows pictures as thumbnails."""
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
@@ -9,6 +11,7 @@ from django.utils.html import format_html
 from points.comments import notify_reader_of_reply
 from points.models import (
     Article,
+    ArticleReference,
     ArticleSection,
     Author,
     Comment,
@@ -18,8 +21,60 @@ from points.models import (
     Point,
     PointAlias,
     PointImage,
+    PointReference,
+    Reference,
     ResultReport,
+    Reviewer,
 )
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    """Pages whose facts are due for another check."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Review overdue"),
+            ("soon", "Due within 30 days"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "soon":
+            return queryset.filter(
+                next_review_due__gte=today, next_review_due__lte=today + timedelta(days=30)
+            )
+        if self.value() == "never":
+            return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
+PUBLISHING_FIELDSET = (
+    "Publishing and review",
+    {
+        "fields": [
+            "status",
+            "published_at",
+            ("last_reviewed", "next_review_due"),
+            "reviewer",
+        ],
+        "description": "A published page with a publication date in the future goes live by "
+        "itself at that time. Drafts and scheduled pages can be previewed with “View on site”.",
+    },
+)
+
+
+class EditorAdmin(admin.ModelAdmin):
+    """Base for the content admins. "View on site" opens the page on this host: Django's own
+    link goes through the sites framework, whose domain (example.com) is not ours."""
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
 
 
 def thumbnail(image_file, *, alt="", size=80):
@@ -41,16 +96,49 @@ class PointAliasInline(admin.TabularInline):
 class PointImageInline(admin.StackedInline):
     model = PointImage
     extra = 0
-    fields = ["preview", "image", "alt_text", "caption", "credit", "position"]
+    fields = [
+        "preview",
+        "image",
+        "alt_text",
+        "is_decorative",
+        "caption",
+        "credit",
+        ("marker_x", "marker_y"),
+        "position",
+    ]
     readonly_fields = ["preview"]
 
-    @admin.display(description="Current picture")
+    @admin.display(description="Current picture (click it to mark where the point is)")
     def preview(self, image):
-        return thumbnail(image.image, alt=image.alt_text, size=160)
+        return marker_picker(image)
+
+
+def marker_picker(image):
+    """The picture as a click target: static/admin/marker-picker.js writes the clicked spot,
+    in percent, into the marker fields beside it."""
+    if not image.image:
+        return "Save the picture first, then click on it to mark the point."
+    return format_html(
+        '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker>',
+        image.image.url,
+        image.alt_text,
+    )
+
+
+class PointReferenceInline(admin.TabularInline):
+    model = PointReference
+    extra = 0
+    autocomplete_fields = ["reference"]
+    verbose_name = "source"
+    verbose_name_plural = "Sources (cite them in the text as [1], [2], ...)"
+
+
+class ArticleReferenceInline(PointReferenceInline):
+    model = ArticleReference
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(EditorAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -59,16 +147,17 @@ class PointAdmin(admin.ModelAdmin):
         "picture",
         "status",
         "published_at",
+        "next_review_due",
         "position",
     ]
     list_display_links = ["code", "pinyin"]
     list_editable = ["position"]
-    list_filter = ["status", "body_area", "channel", "confidence", "conditions"]
+    list_filter = ["status", ReviewDueFilter, "body_area", "channel", "confidence", "conditions"]
     search_fields = ["code", "pinyin", "english_name", "chinese_name", "aliases__name"]
     prepopulated_fields = {"slug": ["code", "pinyin"]}
     filter_horizontal = ["conditions"]
     date_hierarchy = "published_at"
-    inlines = [PointAliasInline, PointImageInline]
+    inlines = [PointAliasInline, PointImageInline, PointReferenceInline]
     fieldsets = [
         ("Name", {"fields": ["code", "pinyin", "chinese_name", "english_name", "slug"]}),
         (
@@ -109,8 +198,13 @@ class PointAdmin(admin.ModelAdmin):
                 "description": "Where the point's marker sits on the body picture.",
             },
         ),
-        ("Publishing", {"fields": ["status", "published_at", "position"]}),
+        ("Order", {"fields": ["position"]}),
+        PUBLISHING_FIELDSET,
     ]
+
+    class Media:
+        js = ["admin/marker-picker.js"]
+        css = {"all": ["admin/editor.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("images")
@@ -123,9 +217,30 @@ class PointAdmin(admin.ModelAdmin):
 
 @admin.register(PointImage)
 class PointImageAdmin(admin.ModelAdmin):
-    list_display = ["preview", "alt_text", "point", "caption", "position"]
+    list_display = ["preview", "alt_text", "is_decorative", "point", "caption", "position"]
+    list_filter = ["is_decorative", "point"]
+    fields = [
+        "point",
+        "marker_preview",
+        "image",
+        "alt_text",
+        "is_decorative",
+        "caption",
+        "credit",
+        ("marker_x", "marker_y"),
+        "position",
+    ]
+    readonly_fields = ["marker_preview"]
+
+    class Media:
+        js = ["admin/marker-picker.js"]
+        css = {"all": ["admin/editor.css"]}
+
+    @admin.display(description="Current picture (click it to mark where the point is)")
+    def marker_preview(self, image):
+        return marker_picker(image)
+
     list_display_links = ["preview", "alt_text"]
-    list_filter = ["point"]
     search_fields = ["alt_text", "caption", "credit", "point__code", "point__pinyin"]
     autocomplete_fields = ["point"]
     list_select_related = ["point"]
@@ -158,24 +273,40 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "status", "published_at", "updated_at"]
-    list_filter = ["status", "author"]
+class ArticleAdmin(EditorAdmin):
+    list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
+    list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author"]
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    inlines = [ArticleSectionInline]
+    inlines = [ArticleSectionInline, ArticleReferenceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "summary"]}),
-        ("Text", {"fields": ["intro", "intro_note", "closing", "closing_note"]}),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        (
+            "Text",
+            {"fields": ["intro", "intro_note", "see_a_doctor", "closing", "closing_note"]},
+        ),
+        PUBLISHING_FIELDSET,
     ]
 
 
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "authors", "year", "publication"]
+    search_fields = ["title", "authors", "publication", "doi"]
+    list_filter = ["year"]
+
+
+@admin.register(Reviewer)
+class ReviewerAdmin(admin.ModelAdmin):
+    list_display = ["name", "credential"]
+    search_fields = ["name", "credential"]
+
+
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(EditorAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -186,7 +317,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(admin.ModelAdmin):
+class DisclaimerAdmin(EditorAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]
@@ -207,7 +338,7 @@ class ResultReportInline(admin.TabularInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(EditorAdmin):
     """The moderation queue: newest first, waiting comments on top by default filter."""
 
     list_display = ["excerpt", "name", "page", "result", "status", "created_at", "has_reply"]

@@ -191,7 +191,10 @@ def render_page(request, template_name, context, page, *, status=200):
     """Render a publishable page; a draft (seen only by staff) is marked as a preview and kept
     out of caches and search engines."""
     response = render(
-        request, template_name, context | {"is_preview": not page.is_public}, status=status
+        request,
+        template_name,
+        context | {"is_preview": not page.is_public, "preview_page": page},
+        status=status,
     )
     if not page.is_public:
         patch_cache_control(response, private=True, no_cache=True)

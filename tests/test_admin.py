@@ -113,19 +113,31 @@ def test_picture_without_alt_text_is_refused_with_a_clear_error(editor_client, c
     )
 
     assert response.status_code == 200
-    assert "This field is required." in response.text
+    assert "Describe the picture for readers who cannot see it" in response.text
     assert PointImage.objects.filter(point=point).count() == 1
+
+
+def test_a_decorative_picture_needs_no_alt_text(editor_client, content):
+    point = content["point"]
+
+    response = editor_client.post(
+        reverse("admin:points_pointimage_add"),
+        image_form(point, alt_text="", is_decorative="on"),
+    )
+
+    assert response.status_code == 302
+    assert PointImage.objects.filter(point=point, is_decorative=True).count() == 1
 
 
 @pytest.mark.parametrize(
     ("name", "content_bytes", "message"),
     [
-        ("notes.jpg", b"just some text, not a picture", "Upload a valid image"),
+        ("notes.jpg", b"just some text, not a picture", "not a picture we can read"),
         ("drawing.gif", png_bytes(image_format="GIF"), "GIF pictures are not accepted"),
         (
             "vector.svg",
             b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            "Upload a valid image",
+            "not a picture we can read",
         ),
     ],
 )

@@ -399,7 +399,7 @@ class TestResultReports:
 
 
 def test_point_page_queries_do_not_grow_with_comments(client, point, django_assert_num_queries):
-    with django_assert_num_queries(11) as empty:
+    with django_assert_num_queries(12) as empty:
         client.get(point.get_absolute_url())
     comments = Comment.objects.bulk_create(
         Comment(point=point, name=f"R{n}", text="Helped.", status="approved") for n in range(200)

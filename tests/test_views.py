@@ -284,7 +284,7 @@ class TestQueryCounts:
             point.aliases.create(name=f"Alias {number}")
             point.conditions.add(make_condition())
             make_section(article, points=[point])
-        with django_assert_num_queries(11) as captured:
+        with django_assert_num_queries(12) as captured:
             client.get(point.get_absolute_url())
         return len(captured)
 
@@ -301,7 +301,7 @@ class TestQueryCounts:
             make_image(point)
             make_image(point)
             make_section(article, points=[point, make_point()])
-        with django_assert_num_queries(8):
+        with django_assert_num_queries(9):
             client.get(article.get_absolute_url())
 
     @pytest.mark.parametrize("points", [1, 12])

@@ -1,4 +1,4 @@
-from points.models.articles import Article, ArticleSection, Author
+from points.models.articles import Article, ArticleReference, ArticleSection, Author
 from points.models.comments import (
     Comment,
     CommentStatus,
@@ -7,6 +7,7 @@ from points.models.comments import (
     ResultSummary,
 )
 from points.models.disclaimer import Disclaimer
+from points.models.images import PointImage
 from points.models.points import (
     AliasKind,
     BodyArea,
@@ -16,16 +17,18 @@ from points.models.points import (
     MapView,
     Point,
     PointAlias,
-    PointImage,
+    PointReference,
     Posture,
     Pressure,
     Sides,
 )
 from points.models.publishing import Publishable, PublishableQuerySet, Status
+from points.models.trust import Reference, Reviewer
 
 __all__ = [
     "AliasKind",
     "Article",
+    "ArticleReference",
     "ArticleSection",
     "Author",
     "BodyArea",
@@ -40,12 +43,15 @@ __all__ = [
     "Point",
     "PointAlias",
     "PointImage",
+    "PointReference",
     "Posture",
     "Pressure",
     "Publishable",
     "PublishableQuerySet",
+    "Reference",
     "ResultReport",
     "ResultSummary",
+    "Reviewer",
     "Sides",
     "Status",
 ]

@@ -4,12 +4,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from points.models.points import Point
-from points.models.publishing import Publishable, PublishableQuerySet
-from points.validators import validate_image_upload
+from points.models.points import Point, lines_of
+from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
+from points.models.trust import Reference
+from points.validators import PictureField
 
 
-class Author(models.Model):
+class Author(KeepsOldURLs):
     """A person who writes for the site, shown on their own page and under their articles."""
 
     name = models.CharField(max_length=120)
@@ -21,7 +22,7 @@ class Author(models.Model):
         help_text='e.g. "President of MisterBack".',
     )
     bio = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
-    photo = models.ImageField(upload_to="authors/", blank=True, validators=[validate_image_upload])
+    photo = PictureField(upload_to="authors/", blank=True)
     photo_alt_text = models.CharField(
         "photo alternative text",
         max_length=250,
@@ -48,11 +49,12 @@ class Author(models.Model):
 class ArticleQuerySet(PublishableQuerySet):
     def with_page_relations(self):
         public_points = Point.objects.published().prefetch_related("images")
-        return self.select_related("author").prefetch_related(
+        return self.select_related("author", "reviewer").prefetch_related(
+            models.Prefetch("citations", ArticleReference.objects.select_related("reference")),
             models.Prefetch(
                 "sections",
                 ArticleSection.objects.prefetch_related(models.Prefetch("points", public_points)),
-            )
+            ),
         )
 
 
@@ -79,6 +81,15 @@ class Article(Publishable):
         blank=True,
         help_text="Shown after the closing text: corrections and context for its claims.",
     )
+    see_a_doctor = models.TextField(
+        '"see a doctor if" signs',
+        blank=True,
+        help_text="Warning signs that need a doctor, not acupressure, one per line. Shown in a "
+        "box near the top of the article.",
+    )
+    references = models.ManyToManyField(
+        Reference, through="ArticleReference", related_name="articles", blank=True
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -91,6 +102,10 @@ class Article(Publishable):
 
     def get_absolute_url(self):
         return reverse("points:article-detail", kwargs={"slug": self.slug})
+
+    @property
+    def see_a_doctor_list(self):
+        return lines_of(self.see_a_doctor)
 
 
 class ArticleSection(models.Model):
@@ -119,3 +134,22 @@ class ArticleSection(models.Model):
     @property
     def anchor(self):
         return f"section-{self.position}"
+
+
+class ArticleReference(models.Model):
+    """A source cited by an article, numbered by its position: [1] in the text links to it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Its number in the text: write [1] to cite the first."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "reference"], name="article_reference_once")
+        ]
+
+    def __str__(self):
+        return f"[{self.position}] {self.reference}"

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
-from points.validators import validate_image_upload
+from points.models.trust import Reference
 
 
 class BodyArea(models.TextChoices):
@@ -85,7 +85,12 @@ class Condition(models.Model):
 class PointQuerySet(PublishableQuerySet):
     def with_page_relations(self):
         """Everything a point card or page shows, fetched in a fixed number of queries."""
-        return self.prefetch_related("aliases", "images", "conditions")
+        return self.select_related("reviewer").prefetch_related(
+            "aliases",
+            "images",
+            "conditions",
+            models.Prefetch("citations", PointReference.objects.select_related("reference")),
+        )
 
 
 class Point(Publishable):
@@ -164,6 +169,9 @@ class Point(Publishable):
     )
     identification_note = models.TextField(
         blank=True, help_text="Why we matched the article's description to this point."
+    )
+    references = models.ManyToManyField(
+        Reference, through="PointReference", related_name="points", blank=True
     )
     map_view = models.CharField(
         "body map view", max_length=5, choices=MapView, default=MapView.BACK
@@ -313,35 +321,20 @@ class PointAlias(models.Model):
         return self.name
 
 
-class PointImage(models.Model):
-    """A picture on a point's page, always with alternative text for readers who cannot see it."""
+class PointReference(models.Model):
+    """A source cited on a point's page, numbered by its position."""
 
-    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="images")
-    image = models.ImageField(
-        upload_to="points/",
-        width_field="width",
-        height_field="height",
-        validators=[validate_image_upload],
-        help_text="A JPEG, PNG or WebP picture.",
+    point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Its number in the text: write [1] to cite the first."
     )
-    width = models.PositiveIntegerField(editable=False, null=True)
-    height = models.PositiveIntegerField(editable=False, null=True)
-    alt_text = models.CharField(
-        "alternative text",
-        max_length=250,
-        help_text=(
-            "Describe what the picture shows for readers who cannot see it, "
-            'e.g. "Back view of the waist; BL23 is marked two finger-widths from the spine".'
-        ),
-    )
-    caption = models.CharField(max_length=250, blank=True, help_text="Shown under the picture.")
-    credit = models.CharField(
-        max_length=200, blank=True, help_text="Who made the picture, and its licence."
-    )
-    position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
 
     class Meta:
         ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "reference"], name="point_reference_once")
+        ]
 
     def __str__(self):
-        return self.alt_text
+        return f"[{self.position}] {self.reference}"

@@ -1,7 +1,12 @@
-"""Draft/published states shared by everything editors publish."""
+"""What everything editors publish shares: draft/published states, scheduling, review dates,
+and keeping old addresses working when a slug changes."""
 
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.db import models
 from django.utils import timezone
+
+from points.models.trust import Reviewer
 
 
 class Status(models.TextChoices):
@@ -11,7 +16,8 @@ class Status(models.TextChoices):
 
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """Rows readers may see: published, with a publication time that has come."""
+        """Rows readers may see: published, with a publication time that has come. Filtering
+        by time at query time means a scheduled page goes live by itself, with no job to run."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
 
     def viewable_by(self, user):
@@ -20,9 +26,38 @@ class PublishableQuerySet(models.QuerySet):
             return self.all()
         return self.published()
 
+    def review_overdue(self):
+        return self.filter(next_review_due__lt=timezone.localdate())
 
-class Publishable(models.Model):
-    """Fields shared by everything an editor drafts and then publishes."""
+
+class KeepsOldURLs(models.Model):
+    """When an editor changes the slug, the old address answers with a permanent redirect
+    (django.contrib.redirects' middleware serves it), so links and search results keep working."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        old_path = None
+        if self.pk:
+            old = type(self).objects.filter(pk=self.pk).only("slug").first()
+            if old and old.slug != self.slug:
+                old_path = old.get_absolute_url()
+        super().save(*args, **kwargs)
+        if old_path:
+            redirect_old_path(old_path, self.get_absolute_url())
+
+
+def redirect_old_path(old_path, new_path):
+    site = Site.objects.get_current()
+    # Point earlier redirects straight at the new address, and never redirect the live one.
+    Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
+    Redirect.objects.filter(site=site, old_path=new_path).delete()
+    Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+
+
+class Publishable(KeepsOldURLs):
+    """Fields shared by everything an editor drafts, schedules, publishes and reviews."""
 
     status = models.CharField(
         max_length=10,
@@ -33,7 +68,22 @@ class Publishable(models.Model):
     published_at = models.DateTimeField(
         "publication date",
         default=timezone.now,
-        help_text="Readers see a published page from this date and time on.",
+        help_text="Readers see a published page from this date and time on: a date in the "
+        "future schedules it.",
+    )
+    last_reviewed = models.DateField(
+        null=True, blank=True, help_text="When the page's facts were last checked."
+    )
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="When the page's facts should next be checked."
+    )
+    reviewer = models.ForeignKey(
+        Reviewer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who checked it, if a person with a credential did.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
@@ -44,3 +94,11 @@ class Publishable(models.Model):
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at > timezone.now()
+
+    @property
+    def review_is_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())

@@ -120,3 +120,30 @@ def test_reader_reports_a_result_and_sees_it_once_an_editor_approves(
     expect(page.get_by_text("1 helped a little")).to_be_visible()
     expect(page.get_by_text("Gentle pressure behind the knee eased my sciatica.")).to_be_visible()
     expect(page.get_by_text("Awaiting moderation: only you can see this")).to_have_count(0)
+
+
+def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site, editor_login):
+    sign_in(page, demo_site, editor_login)
+    page.goto(f"{demo_site}/admin/points/point/?q=GB30")
+    page.get_by_role("link", name="GB30", exact=True).click()
+
+    # Click the middle of the picture: the marker fields fill in by themselves.
+    picture = page.locator("img[data-marker-picker]").first
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] / 2, "y": box["height"] / 4})
+    marker_x = float(page.locator("input[name$='marker_x']").first.input_value())
+    marker_y = float(page.locator("input[name$='marker_y']").first.input_value())
+    assert marker_x == pytest.approx(50, abs=1.5)
+    assert marker_y == pytest.approx(25, abs=1.5)
+
+    page.locator("input[name='published_at_0']").fill("2099-01-01")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    page.get_by_role("link", name="View on site").click()
+    expect(page.get_by_text("Scheduled to go live on 1 January 2099")).to_be_visible()
+    expect(page.get_by_text("The red ring on the picture marks where GB30 is.")).to_be_visible()
+
+    reader = browser.new_context().new_page()
+    assert reader.goto(page.url).status == 404
+    reader.context.close()

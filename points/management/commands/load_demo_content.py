@@ -17,6 +17,7 @@ from django.utils.dateparse import parse_datetime
 
 from points.models import (
     Article,
+    ArticleReference,
     ArticleSection,
     Author,
     Condition,
@@ -24,6 +25,8 @@ from points.models import (
     Point,
     PointAlias,
     PointImage,
+    PointReference,
+    Reference,
     Status,
 )
 
@@ -62,25 +65,39 @@ class Command(BaseCommand):
 
 
 def delete_all_content():
-    for model in (ArticleSection, Article, Author, PointImage, PointAlias, Point, Condition):
+    models = [ArticleSection, ArticleReference, Article, Author, PointImage, PointAlias]
+    models += [PointReference, Point, Condition, Reference]
+    for model in models:
         model.objects.all().delete()
     Disclaimer.objects.all().delete()
 
 
 def load(data, *, images_dir: Path):
     Disclaimer(**data["disclaimer"]).save()
+    references = {item["key"]: load_reference(item) for item in data["references"]}
     conditions = {
         item["slug"]: Condition.objects.update_or_create(slug=item["slug"], defaults=item)[0]
         for item in data["conditions"]
     }
-    points = {item["slug"]: load_point(item, conditions, images_dir) for item in data["points"]}
+    points = {
+        item["slug"]: load_point(item, conditions, references, images_dir)
+        for item in data["points"]
+    }
     author_data = data["author"]
     author, _ = Author.objects.update_or_create(slug=author_data["slug"], defaults=author_data)
-    load_article(data["article"], author, points)
+    load_article(data["article"], author, points, references)
 
 
-def load_point(item, conditions, images_dir):
+def load_reference(item):
     item = dict(item)
+    del item["key"]
+    reference, _ = Reference.objects.update_or_create(title=item["title"], defaults=item)
+    return reference
+
+
+def load_point(item, conditions, references, images_dir):
+    item = dict(item)
+    cited = item.pop("references")
     aliases = item.pop("aliases")
     images = item.pop("images")
     condition_slugs = item.pop("conditions")
@@ -88,6 +105,10 @@ def load_point(item, conditions, images_dir):
         code=item["code"], defaults=item | {"status": Status.PUBLISHED}
     )
     point.conditions.set([conditions[slug] for slug in condition_slugs])
+    for position, key in enumerate(cited, start=1):
+        PointReference.objects.update_or_create(
+            point=point, reference=references[key], defaults={"position": position}
+        )
     for alias in aliases:
         PointAlias.objects.update_or_create(
             point=point, name=alias["name"], defaults={"kind": alias["kind"]}
@@ -108,13 +129,18 @@ def load_point(item, conditions, images_dir):
     return point
 
 
-def load_article(item, author, points):
+def load_article(item, author, points, references):
     item = dict(item)
     sections = item.pop("sections")
+    cited = item.pop("references")
     item["published_at"] = parse_datetime(item["published_at"])
     article, _ = Article.objects.update_or_create(
         slug=item["slug"], defaults=item | {"author": author, "status": Status.PUBLISHED}
     )
+    for position, key in enumerate(cited, start=1):
+        ArticleReference.objects.update_or_create(
+            article=article, reference=references[key], defaults={"position": position}
+        )
     article.sections.all().delete()
     for position, section in enumerate(sections, start=1):
         section = dict(section)

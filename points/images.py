@@ -1,0 +1,76 @@
+"""Turning an editor's upload into files that are safe and fast to serve."""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
+
+RENDITION_WIDTHS = (320, 640, 960, 1280)
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+    "PNG": {},
+    "WEBP": {"quality": 80, "method": 4},
+}
+EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+
+@dataclass
+class ProcessedImage:
+    name: str
+    width: int
+    height: int
+    renditions: list
+
+
+def process_upload(file, *, storage, folder):
+    """Store a clean copy of an uploaded picture and its WebP renditions under a random name.
+
+    The picture is turned upright by its EXIF orientation and then re-encoded from its pixels
+    alone, so no EXIF (GPS position, camera), XMP, ICC or text metadata survives.
+    """
+    file.seek(0)
+    with Image.open(file) as uploaded:
+        image_format = uploaded.format
+        image = clean_pixels(ImageOps.exif_transpose(uploaded), image_format)
+    stem = f"{folder}/{uuid.uuid4().hex}"
+    name = storage.save(f"{stem}.{EXTENSIONS[image_format]}", encode(image, image_format))
+    renditions = []
+    for width in RENDITION_WIDTHS:
+        resized = resize_to_width(image, min(width, image.width))
+        rendition_name = storage.save(f"{stem}-{resized.width}.webp", encode(resized, "WEBP"))
+        renditions.append(
+            {"width": resized.width, "height": resized.height, "name": rendition_name}
+        )
+        if width >= image.width:
+            break
+    return ProcessedImage(name, image.width, image.height, renditions)
+
+
+def clean_pixels(image, image_format):
+    """A new image holding only the pixels, in a mode the format can store."""
+    if image_format == "JPEG" or image.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
+        image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+        if image_format == "JPEG" and image.mode == "RGBA":
+            image = image.convert("RGB")
+    clean = Image.new(image.mode, image.size)
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+    clean.paste(image)
+    return clean
+
+
+def resize_to_width(image, width):
+    if width == image.width:
+        return image
+    height = round(image.height * width / image.width)
+    return image.resize((width, height), Image.Resampling.LANCZOS)
+
+
+def encode(image, image_format):
+    if image_format == "WEBP" and image.mode == "P":
+        image = image.convert("RGBA")
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **SAVE_OPTIONS[image_format])
+    return ContentFile(buffer.getvalue())

@@ -1,0 +1,52 @@
+"""What lets readers judge a page: who reviewed it, and the sources it rests on."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class Reviewer(models.Model):
+    """A person with a relevant credential who checks pages, named on the pages they reviewed."""
+
+    name = models.CharField(max_length=120)
+    credential = models.CharField(
+        max_length=200, help_text='Their qualification, e.g. "Registered physiotherapist".'
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name}, {self.credential}"
+
+
+class Reference(models.Model):
+    """A published source (a study, a standard), cited by number on the pages that use it."""
+
+    title = models.CharField(max_length=300)
+    authors = models.CharField(
+        max_length=300, blank=True, help_text='As cited, e.g. "Murphy SL, Harris RE, et al."'
+    )
+    publication = models.CharField(
+        max_length=200, blank=True, help_text="Journal or publisher, with volume and pages."
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField("web address", blank=True)
+    doi = models.CharField(
+        "DOI", max_length=100, blank=True, help_text="e.g. 10.1093/pm/pnz138 (without https://)"
+    )
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["doi"], condition=~Q(doi=""), name="reference_unique_doi"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.authors} ({self.year}). {self.title}" if self.authors else self.title
+
+    @property
+    def link(self):
+        """Where a reader can read the source: its DOI if it has one, else its web address."""
+        return f"https://doi.org/{self.doi}" if self.doi else self.url

@@ -1,0 +1,44 @@
+/* Click a picture in the admin to set a position in percent.
+ *
+ * <img data-marker-picker="marker"> fills the nearest inputs named ...marker_x / ...marker_y;
+ * data-marker-picker="map" fills ...map_x / ...map_y. The number fields stay editable by hand,
+ * so the keyboard works too; this only saves measuring. */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const picture of document.querySelectorAll("img[data-marker-picker]")) {
+    const prefix = picture.dataset.markerPicker || "marker";
+    const scope = picture.closest(".inline-related, fieldset, form") || document;
+    const inputX = scope.querySelector(`input[name$="${prefix}_x"]`);
+    const inputY = scope.querySelector(`input[name$="${prefix}_y"]`);
+    if (!inputX || !inputY) continue;
+
+    const frame = document.createElement("span");
+    frame.className = "marker-picker-frame";
+    picture.replaceWith(frame);
+    frame.append(picture);
+    const dot = document.createElement("span");
+    dot.className = "marker-picker-dot";
+    dot.hidden = true;
+    frame.append(dot);
+
+    const showDot = () => {
+      const x = parseFloat(inputX.value);
+      const y = parseFloat(inputY.value);
+      dot.hidden = Number.isNaN(x) || Number.isNaN(y);
+      dot.style.left = `${x}%`;
+      dot.style.top = `${y}%`;
+    };
+
+    picture.addEventListener("click", (event) => {
+      const box = picture.getBoundingClientRect();
+      inputX.value = (((event.clientX - box.left) / box.width) * 100).toFixed(2);
+      inputY.value = (((event.clientY - box.top) / box.height) * 100).toFixed(2);
+      inputX.dispatchEvent(new Event("change", { bubbles: true }));
+      showDot();
+    });
+    inputX.addEventListener("input", showDot);
+    inputY.addEventListener("input", showDot);
+    showDot();
+  }
+});

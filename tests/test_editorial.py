@@ -1,0 +1,321 @@
+"""The editors' workflow: scheduling, slug changes, history, review dates, references, the
+"see a doctor" box, and the picture pipeline."""
+
+import io
+import struct
+import time
+import zlib
+from datetime import date, timedelta
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from points.models import (
+    ArticleReference,
+    Point,
+    PointImage,
+    PointReference,
+    Reference,
+    Reviewer,
+)
+from tests.factories import make_article, make_image, make_point, png_bytes, upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_scheduled_point_goes_live_by_itself_at_its_time(client):
+    point = make_point(published_at=timezone.now() + timedelta(seconds=1.5))
+
+    assert client.get(point.get_absolute_url()).status_code == 404
+    time.sleep(1.6)  # no job runs in between: visibility is decided when the page is asked for
+
+    assert client.get(point.get_absolute_url()).status_code == 200
+
+
+class TestSlugChanges:
+    def test_old_address_redirects_permanently_to_the_new_one(self, client):
+        point = make_point(slug="old-name")
+        point.slug = "new-name"
+        point.save()
+
+        response = client.get("/points/old-name/")
+
+        assert response.status_code == 301
+        assert response["Location"] == "/points/new-name/"
+
+    def test_renaming_twice_redirects_the_first_address_straight_to_the_last(self, client):
+        article = make_article(slug="first")
+        for slug in ["second", "third"]:
+            article.slug = slug
+            article.save()
+
+        assert client.get("/articles/first/")["Location"] == "/articles/third/"
+        assert client.get("/articles/second/")["Location"] == "/articles/third/"
+
+    def test_going_back_to_an_old_slug_serves_the_page_again(self, client):
+        point = make_point(slug="a")
+        point.slug = "b"
+        point.save()
+        point.slug = "a"
+        point.save()
+
+        assert client.get("/points/a/").status_code == 200
+        assert client.get("/points/b/")["Location"] == "/points/a/"
+
+    def test_author_slugs_keep_working_too(self, client):
+        author = make_article().author
+        old_url = author.get_absolute_url()
+        author.slug = "renamed"
+        author.save()
+
+        assert client.get(old_url)["Location"] == "/authors/renamed/"
+
+
+def test_admin_history_says_which_fields_changed(editor_client):
+    point = make_point()
+    url = reverse("admin:points_point_change", args=[point.pk])
+    form = editor_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data |= {
+        "how_to_find": "A new first step.\nA new second step.",
+        "published_at_0": "2026-01-01",
+        "published_at_1": "09:00:00",
+        "conditions": [],
+        "aliases-TOTAL_FORMS": 0,
+        "aliases-INITIAL_FORMS": 0,
+        "images-TOTAL_FORMS": 0,
+        "images-INITIAL_FORMS": 0,
+        "citations-TOTAL_FORMS": 0,
+        "citations-INITIAL_FORMS": 0,
+    }
+    data.pop("reviewer", None)
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = LogEntry.objects.get(object_id=str(point.pk))
+    assert "How to find it" in entry.get_change_message()
+    history = editor_client.get(reverse("admin:points_point_history", args=[point.pk])).text
+    assert "How to find it" in history
+
+
+class TestReview:
+    def test_pages_show_when_they_were_reviewed_and_by_whom(self, client):
+        reviewer = Reviewer.objects.create(name="Dr Ana Lee", credential="Physiotherapist")
+        point = make_point(
+            last_reviewed=date(2026, 11, 1), next_review_due=date(2027, 11, 1), reviewer=reviewer
+        )
+
+        text = client.get(point.get_absolute_url()).text
+
+        assert "Page last reviewed: <time" in text
+        assert "1 November 2026" in text
+        assert "by Dr Ana Lee, Physiotherapist" in text
+        assert "Next review due: <time" in text
+        assert "1 November 2027" in text
+
+    def test_admin_filters_pages_whose_review_is_overdue(self, editor_client):
+        today = timezone.localdate()
+        make_point(code="OVERDUE1", next_review_due=today - timedelta(days=1))
+        make_point(code="CURRENT1", next_review_due=today + timedelta(days=100))
+
+        text = editor_client.get(
+            reverse("admin:points_point_changelist"), {"review": "overdue"}
+        ).text
+
+        assert "OVERDUE1" in text
+        assert "CURRENT1" not in text
+
+
+class TestReferences:
+    @pytest.fixture
+    def study(self):
+        return Reference.objects.create(
+            title="Self-Administered Acupressure for Chronic Low Back Pain",
+            authors="Murphy SL, Harris RE, Keshavarzi NR, Zick SM",
+            publication="Pain Medicine 2019;20(12):2588-2597",
+            year=2019,
+            doi="10.1093/pm/pnz138",
+        )
+
+    def test_citations_in_the_text_link_to_the_numbered_reference(self, client, study):
+        article = make_article(intro="A pilot trial found less pain [1]. See also [7].")
+        ArticleReference.objects.create(article=article, reference=study, position=1)
+
+        text = client.get(article.get_absolute_url()).text
+
+        assert '<a class="citation" href="#ref-1" aria-label="Reference 1">[1]</a>' in text
+        assert "See also [7]." in text  # no reference 7: left as the editor wrote it
+        assert '<li id="ref-1" value="1">' in text
+        assert 'href="https://doi.org/10.1093/pm/pnz138"' in text
+        assert "Murphy SL, Harris RE, Keshavarzi NR, Zick SM (2019)." in text
+
+    def test_points_list_their_sources(self, client, study):
+        point = make_point(location="Beside the spine [1].")
+        PointReference.objects.create(point=point, reference=study, position=1)
+
+        text = client.get(point.get_absolute_url()).text
+
+        assert 'href="#ref-1"' in text
+        assert "References" in text
+
+    def test_citation_markup_cannot_smuggle_html(self, client, study):
+        article = make_article(intro='<script>alert("x")</script> [1]')
+        ArticleReference.objects.create(article=article, reference=study, position=1)
+
+        text = client.get(article.get_absolute_url()).text
+
+        assert '<script>alert("x")</script>' not in text
+        assert "&lt;script&gt;" in text
+
+
+def test_article_shows_the_see_a_doctor_box(client):
+    article = make_article(see_a_doctor="Your legs feel weak.\nYou have a fever.")
+
+    text = client.get(article.get_absolute_url()).text
+
+    assert "See a doctor, not acupressure, if" in text
+    assert "<li>Your legs feel weak.</li>" in text
+
+
+def jpeg_with_gps_and_orientation():
+    """A 40x20 JPEG whose EXIF says: rotate 90 degrees, taken at a GPS position."""
+    image = Image.new("RGB", (40, 20), (200, 100, 50))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90 CW to display
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 0.0), 3: "W", 4: (0.0, 7.0, 0.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+class TestPicturePipeline:
+    def test_phone_photo_is_turned_upright_and_loses_all_metadata(self):
+        original = jpeg_with_gps_and_orientation()
+        assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)  # the input has GPS
+
+        picture = make_image(make_point(), image=upload("IMG_0001.jpg", original, "image/jpeg"))
+
+        with picture.image.open() as stored, Image.open(stored) as result:
+            assert result.size == (20, 40)
+            assert not result.getexif()
+            assert "exif" not in result.info
+            assert "xmp" not in result.info
+            assert "icc_profile" not in result.info
+        for rendition in picture.renditions:
+            with picture.image.storage.open(rendition["name"]) as file, Image.open(file) as webp:
+                assert not webp.getexif()
+                assert webp.format == "WEBP"
+
+    def test_stored_under_a_random_name_with_webp_renditions(self):
+        content = png_bytes(size=(1000, 500))
+        picture = make_image(make_point(), image=upload("my-secret-name.png", content))
+
+        assert "my-secret-name" not in picture.image.name
+        assert picture.image.name.endswith(".png")
+        widths = [rendition["width"] for rendition in picture.renditions]
+        assert widths == [320, 640, 960, 1000]
+        assert picture.renditions[0]["height"] == 160
+
+    def test_small_pictures_get_one_rendition_at_their_own_size(self):
+        picture = make_image(make_point(), image=upload(content=png_bytes(size=(200, 100))))
+
+        assert [r["width"] for r in picture.renditions] == [200]
+
+    def test_point_page_offers_responsive_webp_with_dimensions(self, client):
+        point = make_point()
+        make_image(point, image=upload(content=png_bytes(size=(1000, 500))), alt_text="First")
+        make_image(point, image=upload(content=png_bytes(size=(800, 400))), alt_text="Second")
+
+        text = client.get(point.get_absolute_url()).text
+
+        assert '<source type="image/webp" srcset="' in text
+        assert "-320.webp 320w" in text
+        assert 'sizes="(min-width: 56rem) 28rem, 100vw"' in text
+        first = text[text.index('alt="First"') :].split(">")[0]
+        second = text[text.index('alt="Second"') :].split(">")[0]
+        assert 'width="1000" height="500"' in first
+        assert 'fetchpriority="high"' in first
+        assert 'loading="lazy"' in second
+
+    def test_the_marker_is_drawn_and_explained_in_text(self, client):
+        point = make_point(code="BL23")
+        make_image(
+            point, image=upload(content=png_bytes(size=(400, 200))), marker_x=25, marker_y=50
+        )
+
+        text = client.get(point.get_absolute_url()).text
+
+        assert '<circle cx="100" cy="100"' in text
+        assert "The red ring on the picture marks where BL23 is." in text
+
+    def test_decorative_pictures_have_empty_alt(self, client):
+        point = make_point()
+        make_image(point, alt_text="", is_decorative=True)
+
+        assert 'alt=""' in client.get(point.get_absolute_url()).text
+
+
+def png_header_claiming(width, height):
+    """The first bytes of a PNG that says it is width x height: enough to be a bomb."""
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
+
+
+def add_picture(client, point, name, content, **fields):
+    data = {
+        "point": point.pk,
+        "image": upload(name, content, "image/png"),
+        "alt_text": "A picture",
+        "position": 0,
+    }
+    return client.post(reverse("admin:points_pointimage_add"), data | fields)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("bomb.png", png_header_claiming(60_000, 60_000), "too many pixels"),
+        ("big.png", png_header_claiming(8_000, 6_000), "too many pixels (8000 by 6000 pixels)"),
+        ("notes.jpg", b"plain text pretending to be a photo", "not a picture we can read"),
+        ("icon.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "not a picture we can read"),
+        ("scan.tif", png_bytes(image_format="TIFF"), "TIFF pictures are not accepted"),
+        ("polyglot.png", png_bytes() + b"<html><script>alert(1)</script>", None),
+    ],
+    ids=["bomb", "too-many-pixels", "text-as-jpg", "svg", "tiff", "png-html-polyglot"],
+)
+def test_hostile_pictures_are_refused_or_neutralised(editor_client, name, content, message):
+    point = make_point()
+
+    response = add_picture(editor_client, point, name, content)
+
+    if message is None:
+        # A valid PNG with HTML appended is accepted, but re-encoded from its pixels: the
+        # trailing HTML is gone from the stored file.
+        picture = PointImage.objects.get()
+        assert b"<script>" not in picture.image.read()
+        return
+    assert response.status_code == 200
+    assert message in response.text
+    assert not PointImage.objects.exists()
+
+
+def test_an_editor_can_do_the_whole_job_and_nothing_more(editor_client):
+    add = editor_client.post(
+        reverse("admin:points_reference_add"), {"title": "A source", "authors": "", "year": 2020}
+    )
+    assert add.status_code == 302
+    for name in ["point", "pointimage", "article", "author", "reference", "reviewer", "comment"]:
+        assert editor_client.get(reverse(f"admin:points_{name}_changelist")).status_code == 200
+    assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
+    assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
+    assert Point.objects.count() == 0

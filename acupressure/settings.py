@@ -50,8 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.sites",
-    "django.contrib.redirects",
+    "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "points",
@@ -67,9 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a 404 with a permanent redirect when a page's slug changed (see KeepsOldURLs).
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "points.middleware.PageRedirectMiddleware",
 ]
-SITE_ID = 1
 
 ROOT_URLCONF = "acupressure.urls"
 WSGI_APPLICATION = "acupressure.wsgi.application"

@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from points import views
+from points.sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.SITE_NAME}: editors"
 admin.site.site_title = f"{settings.SITE_NAME} editors"
@@ -10,6 +12,8 @@ admin.site.index_title = "Content and comments"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
     path("", include("points.urls")),
 ]
 

@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
+from points.body_map import FIGURES
 from points.comments import notify_reader_of_reply
 from points.models import (
     Article,
@@ -18,6 +20,7 @@ from points.models import (
     CommentStatus,
     Condition,
     Disclaimer,
+    PageRedirect,
     Point,
     PointAlias,
     PointImage,
@@ -69,14 +72,6 @@ PUBLISHING_FIELDSET = (
 )
 
 
-class EditorAdmin(admin.ModelAdmin):
-    """Base for the content admins. "View on site" opens the page on this host: Django's own
-    link goes through the sites framework, whose domain (example.com) is not ours."""
-
-    def view_on_site(self, obj):
-        return obj.get_absolute_url()
-
-
 def thumbnail(image_file, *, alt="", size=80):
     """A small preview of an uploaded picture for admin lists and inlines."""
     if not image_file:
@@ -119,7 +114,7 @@ def marker_picker(image):
     if not image.image:
         return "Save the picture first, then click on it to mark the point."
     return format_html(
-        '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker>',
+        '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker="marker">',
         image.image.url,
         image.alt_text,
     )
@@ -138,7 +133,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(EditorAdmin):
+class PointAdmin(admin.ModelAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -158,6 +153,7 @@ class PointAdmin(EditorAdmin):
     filter_horizontal = ["conditions"]
     date_hierarchy = "published_at"
     inlines = [PointAliasInline, PointImageInline, PointReferenceInline]
+    readonly_fields = ["map_picker"]
     fieldsets = [
         ("Name", {"fields": ["code", "pinyin", "chinese_name", "english_name", "slug"]}),
         (
@@ -166,6 +162,7 @@ class PointAdmin(EditorAdmin):
                 "fields": [
                     "channel",
                     "body_area",
+                    "where_short",
                     "summary",
                     "location",
                     "how_to_find",
@@ -194,8 +191,9 @@ class PointAdmin(EditorAdmin):
         (
             "Body map",
             {
-                "fields": ["map_view", ("map_x", "map_y")],
-                "description": "Where the point's marker sits on the body picture.",
+                "fields": ["map_picker", "map_view", ("map_x", "map_y")],
+                "description": "Where the point's marker sits on the body map. Click the front "
+                "or back figure, or type the numbers.",
             },
         ),
         ("Order", {"fields": ["position"]}),
@@ -208,6 +206,16 @@ class PointAdmin(EditorAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("images")
+
+    @admin.display(description="Place on the body map")
+    def map_picker(self, point):
+        """Both figures as click targets (static/admin/marker-picker.js fills the fields)."""
+        return format_html_join(
+            "",
+            '<img src="{}" alt="{} of the body" width="150" height="300" '
+            'class="marker-picker" data-marker-picker="map" data-view="{}">',
+            ((static(figure), view.label, view.value) for view, figure in FIGURES.items()),
+        )
 
     @admin.display(description="Picture")
     def picture(self, point):
@@ -273,7 +281,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorAdmin):
+class ArticleAdmin(admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -306,7 +314,7 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(EditorAdmin):
+class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -317,7 +325,7 @@ class AuthorAdmin(EditorAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(EditorAdmin):
+class DisclaimerAdmin(admin.ModelAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]
@@ -338,7 +346,7 @@ class ResultReportInline(admin.TabularInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(EditorAdmin):
+class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: newest first, waiting comments on top by default filter."""
 
     list_display = ["excerpt", "name", "page", "result", "status", "created_at", "has_reply"]
@@ -417,3 +425,12 @@ class CommentAdmin(EditorAdmin):
             obj.replied_by = request.user if obj.reply else None
         super().save_model(request, obj, form, change)
         notify_reader_of_reply(obj)
+
+
+@admin.register(PageRedirect)
+class PageRedirectAdmin(admin.ModelAdmin):
+    """Old addresses of renamed pages. Made automatically when a slug changes; editors can add
+    one by hand for any other moved address."""
+
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]

@@ -15,6 +15,13 @@ def site(request):
 
 def canonical_url(request):
     """The page's absolute address without its query string."""
+    return absolute_url(request, request.path)
+
+
+def absolute_url(request, path):
+    """An absolute address on this site: SITE_URL when set, else the request's own host."""
+    if path.startswith(("http://", "https://")):
+        return path
     if settings.SITE_URL:
-        return settings.SITE_URL + request.path
-    return request.build_absolute_uri(request.path)
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 
-from points.models import Outcome, Point
+from points.models import BodyArea, Condition, Outcome, Point
 
 FORM_TOKEN_SIGNER = signing.Signer(salt="points.comment-form")
 
@@ -114,3 +114,32 @@ def page_key_of(page):
 
 def make_token(page):
     return FORM_TOKEN_SIGNER.sign(f"{page_key_of(page)}:{int(time.time())}")
+
+
+class PointFilterForm(forms.Form):
+    """Filters for the point list, sent as plain GET parameters so a filtered list can be
+    bookmarked and works without JavaScript. Filters combine: area AND complaint."""
+
+    area = forms.ChoiceField(
+        required=False, label="Body area", choices=[("", "Any body area"), *BodyArea.choices]
+    )
+    condition = forms.ChoiceField(required=False, label="Complaint")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conditions = Condition.objects.with_published_points().values_list("slug", "name")
+        self.fields["condition"].choices = [("", "Any complaint"), *conditions]
+
+    def filter(self, points):
+        """The points (with prefetched conditions) that pass every chosen filter."""
+        area, condition = self.cleaned_data["area"], self.cleaned_data["condition"]
+        return [
+            point
+            for point in points
+            if (not area or point.body_area == area)
+            and (not condition or condition in {c.slug for c in point.conditions.all()})
+        ]
+
+    @property
+    def is_filtered(self):
+        return self.is_bound and self.is_valid() and any(self.cleaned_data.values())

@@ -2,16 +2,19 @@
 may see is decided in one place (`published()` / `viewable_by()`)."""
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
 
-from points import comments
-from points.forms import CommentForm
+from points import comments, structured_data
+from points.body_map import body_map
+from points.context_processors import absolute_url
+from points.forms import CommentForm, PointFilterForm
 from points.models import (
     Article,
     ArticleSection,
@@ -19,18 +22,27 @@ from points.models import (
     BodyArea,
     Comment,
     CommentStatus,
+    Condition,
     Point,
     ResultReport,
     ResultSummary,
 )
+from points.routine import MAX_POINTS, build_routine
+from points.search import search as run_search
 from points.security import require_same_origin
 
 
 @require_GET
 def home(request):
     articles = Article.objects.published().select_related("author")
-    points = Point.objects.published().prefetch_related("images")
-    return render(request, "points/home.html", {"articles": articles, "points": points})
+    points = list(Point.objects.published().prefetch_related("images"))
+    context = {
+        "articles": articles,
+        "points": points,
+        "body_map": body_map(points),
+        "conditions": Condition.objects.with_published_points(),
+    }
+    return render(request, "points/home.html", context)
 
 
 @require_GET
@@ -52,16 +64,103 @@ def article_comment(request, slug):
 def article_page(request, article, *, form=None, status=200):
     report_points = article_points(article)
     form = form or CommentForm(page=article, report_points=report_points)
-    context = {"article": article} | comments_context(request, article, form)
+    first_image = next((p.images.all()[0] for p in report_points if p.images.all()), None)
+    context = {
+        "article": article,
+        "og_image": first_image.image.url if first_image else None,
+        "structured_data": [
+            structured_data.article(
+                request, article, image_path=first_image.image.url if first_image else None
+            ),
+            structured_data.breadcrumbs(
+                request,
+                [("Home", reverse("points:home")), (article.title, article.get_absolute_url())],
+            ),
+        ],
+    } | comments_context(request, article, form)
     return render_page(request, "points/article_detail.html", context, article, status=status)
 
 
 @require_GET
 def point_index(request):
-    points = Point.objects.published().prefetch_related("images")
-    return render(
-        request, "points/point_index.html", {"points_by_area": group_by_body_area(points)}
+    """All points, or those matching the filters in the query string (bookmarkable)."""
+    published = list(Point.objects.published().prefetch_related("images", "conditions"))
+    form = PointFilterForm(request.GET or None)
+    points, status = published, 200
+    if form.is_bound:
+        if form.is_valid():
+            points = form.filter(published)
+        else:
+            status = 400
+    context = {
+        "points_by_area": group_by_body_area(points),
+        "count": len(points),
+        "filter_form": form,
+        "body_map": body_map(published),
+    }
+    return render(request, "points/point_index.html", context, status=status)
+
+
+@require_GET
+def condition_index(request):
+    conditions = Condition.objects.with_published_points().annotate(
+        point_count=Count("points", filter=Q(points__in=Point.objects.published()))
     )
+    return render(request, "points/condition_index.html", {"conditions": conditions})
+
+
+@require_GET
+def condition_detail(request, slug):
+    condition = get_object_or_404(Condition.objects.with_published_points(), slug=slug)
+    points = condition.points.published().prefetch_related("images")
+    return render(
+        request, "points/condition_detail.html", {"condition": condition, "points": points}
+    )
+
+
+@require_GET
+def body_area_detail(request, area):
+    if area not in BodyArea.values:
+        raise Http404("No such body area.")
+    area = BodyArea(area)
+    points = Point.objects.published().filter(body_area=area).prefetch_related("images")
+    if not points:
+        raise Http404("No published points in this area.")
+    return render(request, "points/body_area_detail.html", {"area": area, "points": points})
+
+
+@require_GET
+def search(request):
+    query = request.GET.get("q", "")
+    results = run_search(query) if query.strip() else None
+    return render(request, "points/search.html", {"query": query, "results": results})
+
+
+@require_GET
+def routine(request):
+    """The reader's own points (?points=slug&points=slug, shareable) or the article's."""
+    wanted = request.GET.getlist("points")[:MAX_POINTS]
+    published = list(Point.objects.published())
+    by_slug = {point.slug: point for point in published}
+    if wanted:
+        chosen = [by_slug[slug] for slug in dict.fromkeys(wanted) if slug in by_slug]
+        unknown = [slug for slug in wanted if slug not in by_slug]
+    else:
+        article = Article.objects.published().with_page_relations().first()
+        chosen, unknown = (article_points(article) if article else published), []
+    context = {
+        "routine": build_routine(chosen),
+        "all_points": published,
+        "is_custom": bool(wanted),
+        "unknown": unknown,
+    }
+    return render(request, "points/routine.html", context, status=400 if not chosen else 200)
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = absolute_url(request, reverse("sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 
 @require_GET
@@ -93,6 +192,18 @@ def point_page(request, point, *, form=None, status=200):
         "previous_point": point.neighbour(before=True),
         "next_point": point.neighbour(before=False),
         "results": ResultSummary(ResultReport.objects.summary_for(point)),
+        "body_map": body_map([point], current=point),
+        "structured_data": [
+            structured_data.point(request, point),
+            structured_data.breadcrumbs(
+                request,
+                [
+                    ("Home", reverse("points:home")),
+                    ("Points", reverse("points:point-index")),
+                    (f"{point.code} {point.pinyin}", point.get_absolute_url()),
+                ],
+            ),
+        ],
     } | comments_context(request, point, form or CommentForm(page=point))
     return render_page(request, "points/point_detail.html", context, point, status=status)
 

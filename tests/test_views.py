@@ -309,7 +309,7 @@ class TestQueryCounts:
         make_article()
         for _ in range(points):
             make_image(make_point())
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(5):
             client.get(reverse("points:home"))
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(4):
             client.get(reverse("points:point-index"))

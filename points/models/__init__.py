@@ -22,7 +22,7 @@ from points.models.points import (
     Pressure,
     Sides,
 )
-from points.models.publishing import Publishable, PublishableQuerySet, Status
+from points.models.publishing import PageRedirect, Publishable, PublishableQuerySet, Status
 from points.models.trust import Reference, Reviewer
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "Disclaimer",
     "MapView",
     "Outcome",
+    "PageRedirect",
     "Point",
     "PointAlias",
     "PointImage",

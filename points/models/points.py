@@ -24,6 +24,10 @@ class BodyArea(models.TextChoices):
     HAND = "hand", "Hand"
     FOOT = "foot", "Ankle and foot"
 
+    @property
+    def url(self):
+        return reverse("points:body-area-detail", kwargs={"area": self.value})
+
 
 class Channel(models.TextChoices):
     CONCEPTION_VESSEL = "CV", "Conception Vessel (Ren)"
@@ -66,6 +70,12 @@ class MapView(models.TextChoices):
     BACK = "back", "Back"
 
 
+class ConditionQuerySet(models.QuerySet):
+    def with_published_points(self):
+        """Conditions a reader can browse: those with at least one published point."""
+        return self.filter(points__in=Point.objects.published()).distinct()
+
+
 class Condition(models.Model):
     """A complaint readers look for ("sciatica"), so they can browse the points said to help."""
 
@@ -75,11 +85,16 @@ class Condition(models.Model):
         blank=True, help_text="One or two plain sentences shown on the condition's page."
     )
 
+    objects = ConditionQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("points:condition-detail", kwargs={"slug": self.slug})
 
 
 class PointQuerySet(PublishableQuerySet):
@@ -113,6 +128,12 @@ class Point(Publishable):
     body_area = models.CharField(max_length=20, choices=BodyArea)
     position = models.PositiveSmallIntegerField(
         default=100, help_text="Order in the point list, smallest first."
+    )
+    where_short = models.CharField(
+        "where, in a few words",
+        max_length=60,
+        blank=True,
+        help_text='Named on the body map and in lists, e.g. "behind the knee".',
     )
     summary = models.CharField(
         max_length=200,
@@ -248,6 +269,12 @@ class Point(Publishable):
             return points.filter(earlier).order_by("-position", "-code").first()
         later = Q(position__gt=self.position) | Q(position=self.position, code__gt=self.code)
         return points.filter(later).order_by("position", "code").first()
+
+    @property
+    def map_label(self):
+        """The body map's name for the point: "BL40 Weizhong, behind the knee"."""
+        where = self.where_short or self.get_body_area_display().lower()
+        return f"{self.code} {self.pinyin}, {where}"
 
     @property
     def display_name(self):

@@ -1,8 +1,6 @@
 """What everything editors publish shares: draft/published states, scheduling, review dates,
 and keeping old addresses working when a slug changes."""
 
-from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.db import models
 from django.utils import timezone
 
@@ -30,9 +28,23 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(next_review_due__lt=timezone.localdate())
 
 
+class PageRedirect(models.Model):
+    """An old address of a page whose slug changed; PageRedirectMiddleware answers it with a
+    permanent redirect, so links and search results keep working."""
+
+    old_path = models.CharField(max_length=300, unique=True)
+    new_path = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.new_path}"
+
+
 class KeepsOldURLs(models.Model):
-    """When an editor changes the slug, the old address answers with a permanent redirect
-    (django.contrib.redirects' middleware serves it), so links and search results keep working."""
+    """When an editor changes the slug, the old address keeps working (see PageRedirect)."""
 
     class Meta:
         abstract = True
@@ -49,11 +61,10 @@ class KeepsOldURLs(models.Model):
 
 
 def redirect_old_path(old_path, new_path):
-    site = Site.objects.get_current()
     # Point earlier redirects straight at the new address, and never redirect the live one.
-    Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
-    Redirect.objects.filter(site=site, old_path=new_path).delete()
-    Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+    PageRedirect.objects.filter(new_path=old_path).update(new_path=new_path)
+    PageRedirect.objects.filter(old_path=new_path).delete()
+    PageRedirect.objects.update_or_create(old_path=old_path, defaults={"new_path": new_path})
 
 
 class Publishable(KeepsOldURLs):

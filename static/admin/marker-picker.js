@@ -1,8 +1,9 @@
 /* Click a picture in the admin to set a position in percent.
  *
  * <img data-marker-picker="marker"> fills the nearest inputs named ...marker_x / ...marker_y;
- * data-marker-picker="map" fills ...map_x / ...map_y. The number fields stay editable by hand,
- * so the keyboard works too; this only saves measuring. */
+ * data-marker-picker="map" fills ...map_x / ...map_y, and data-view="front" also sets the
+ * ...map_view select. The fields stay editable by hand, so the keyboard works too; this only
+ * saves measuring. */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -11,6 +12,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const scope = picture.closest(".inline-related, fieldset, form") || document;
     const inputX = scope.querySelector(`input[name$="${prefix}_x"]`);
     const inputY = scope.querySelector(`input[name$="${prefix}_y"]`);
+    const viewSelect = scope.querySelector(`select[name$="${prefix}_view"]`);
+    const view = picture.dataset.view;
     if (!inputX || !inputY) continue;
 
     const frame = document.createElement("span");
@@ -25,7 +28,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const showDot = () => {
       const x = parseFloat(inputX.value);
       const y = parseFloat(inputY.value);
-      dot.hidden = Number.isNaN(x) || Number.isNaN(y);
+      const otherView = view && viewSelect && viewSelect.value !== view;
+      dot.hidden = Number.isNaN(x) || Number.isNaN(y) || otherView;
       dot.style.left = `${x}%`;
       dot.style.top = `${y}%`;
     };
@@ -34,11 +38,16 @@ document.addEventListener("DOMContentLoaded", () => {
       const box = picture.getBoundingClientRect();
       inputX.value = (((event.clientX - box.left) / box.width) * 100).toFixed(2);
       inputY.value = (((event.clientY - box.top) / box.height) * 100).toFixed(2);
-      inputX.dispatchEvent(new Event("change", { bubbles: true }));
-      showDot();
+      if (view && viewSelect) viewSelect.value = view;
+      for (const input of [inputX, inputY, viewSelect]) {
+        if (input) input.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     });
-    inputX.addEventListener("input", showDot);
-    inputY.addEventListener("input", showDot);
+    for (const input of [inputX, inputY, viewSelect]) {
+      if (!input) continue;
+      input.addEventListener("input", showDot);
+      input.addEventListener("change", showDot);
+    }
     showDot();
   }
 });

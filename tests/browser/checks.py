@@ -36,9 +36,19 @@ def horizontal_overflow(page):
     )
 
 
-FOCUSABLE = (
-    "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), "
-    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])"
+# Interactive elements a keyboard user must reach; tabindex="-1" takes one out on purpose (the
+# body map's mirrored markers repeat a link that is reachable once).
+FOCUSABLE = ", ".join(
+    f"{selector}:not([tabindex='-1'])"
+    for selector in [
+        "a[href]",
+        "button:not([disabled])",
+        "input:not([disabled]):not([type=hidden])",
+        "select:not([disabled])",
+        "textarea:not([disabled])",
+        "summary",
+        "[tabindex]",
+    ]
 )
 
 

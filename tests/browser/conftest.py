@@ -46,5 +46,12 @@ def public_pages(demo_site):
         "author": article.author.get_absolute_url(),
         "disclaimer": reverse("points:disclaimer"),
         "not-found": "/points/no-such-point/",
+        "conditions": reverse("points:condition-index"),
+        "condition": reverse("points:condition-detail", args=["sciatica"]),
+        "body-area": reverse("points:body-area-detail", args=["leg"]),
+        "filtered-index": reverse("points:point-index") + "?area=leg&condition=sciatica",
+        "search": reverse("points:search") + "?q=UB23",
+        "search-nothing": reverse("points:search") + "?q=kidny",
+        "routine": reverse("points:routine"),
     }
     return {name: demo_site + path for name, path in paths.items()}

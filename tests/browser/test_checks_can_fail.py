@@ -49,7 +49,7 @@ def test_keyboard_check_reports_a_link_without_focus_style_and_one_tab_skips(pag
         GOOD_PAGE.format(
             body="<style>a:focus-visible { outline: 3px solid }</style>"
             '<a href="#a" style="outline: none">No focus ring</a> '
-            '<a href="#b" tabindex="-1">Skipped by Tab</a> <a href="#c">Fine</a>'
+            '<div inert><a href="#b">Skipped by Tab</a></div> <a href="#c">Fine</a>'
         )
     )
 

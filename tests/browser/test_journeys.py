@@ -128,7 +128,7 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     page.get_by_role("link", name="GB30", exact=True).click()
 
     # Click the middle of the picture: the marker fields fill in by themselves.
-    picture = page.locator("img[data-marker-picker]").first
+    picture = page.locator("img[data-marker-picker=marker]").first
     box = picture.bounding_box()
     picture.click(position={"x": box["width"] / 2, "y": box["height"] / 4})
     marker_x = float(page.locator("input[name$='marker_x']").first.input_value())
@@ -147,3 +147,87 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     reader = browser.new_context().new_page()
     assert reader.goto(page.url).status == 404
     reader.context.close()
+
+
+def test_reader_finds_a_point_on_the_body_map_with_the_keyboard(page, demo_site):
+    page.goto(demo_site)
+    marker = page.get_by_role("link", name="BL40 Weizhong, behind the knee")
+
+    marker.focus()
+    expect(marker.locator(".marker__label")).to_be_visible()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("BL40 Weizhong")
+
+
+def test_reader_narrows_the_list_by_area_and_complaint(page, demo_site):
+    page.goto(f"{demo_site}/points/")
+    page.get_by_role("combobox", name="Body area").select_option(label="Leg and knee")
+    page.get_by_role("combobox", name="Complaint").select_option(label="Sciatica")
+    page.get_by_role("button", name="Show points").click()
+
+    expect(page).to_have_url(re.compile(r"area=leg&condition=sciatica"))
+    expect(page.get_by_text("1 point matches your filters.")).to_be_visible()
+    expect(page.get_by_role("heading", name="BL40 Weizhong")).to_be_visible()
+
+
+def test_reader_searches_by_an_old_code(page, demo_site):
+    page.goto(demo_site)
+    page.get_by_role("searchbox", name="Search points, names and complaints").fill("UB23")
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".point-card__title").first).to_have_text("BL23 Shenshu")
+
+
+def test_the_routine_times_each_side_and_moves_on(page, demo_site):
+    page.clock.install()
+    page.goto(f"{demo_site}/routine/?points=bl23-shenshu&points=cv6-qihai")
+    guide = page.get_by_role("region", name="Routine timer")
+    expect(guide.get_by_text("Point 1 of 2: BL23 Shenshu (side 1 of 2)")).to_be_visible()
+    expect(guide.get_by_text("2:00")).to_be_visible()
+
+    guide.get_by_role("button", name="Start").click()
+    page.clock.run_for("02:01")
+    expect(guide.get_by_role("status")).to_have_text(
+        "Switch to the other side, and take your time."
+    )
+    expect(guide.get_by_text("(side 2 of 2)")).to_be_visible()
+
+    page.clock.run_for("02:01")
+    expect(guide.get_by_text("Point 2 of 2: CV6 Qihai")).to_be_visible()
+    expect(guide.get_by_role("status")).to_contain_text("Ready for the next point")
+    expect(page.locator("#step-1 .routine-step__done input")).to_be_checked()
+
+    guide.get_by_role("button", name="Start").click()
+    page.clock.run_for("01:01")
+    expect(guide.get_by_role("status")).to_have_text(
+        "That was the last point. Take your time getting up."
+    )
+
+
+def test_without_javascript_the_routine_is_a_checklist(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{demo_site}/routine/")
+
+    expect(page.get_by_role("region", name="Routine timer")).to_have_count(0)
+    expect(page.locator(".routine-step")).to_have_count(11 - 1)  # the article's 10 points
+    expect(page.get_by_text("about", exact=False).first).to_be_visible()
+    context.close()
+
+
+def test_editor_places_a_point_by_clicking_the_body_map(page, demo_site, editor_login):
+    sign_in(page, demo_site, editor_login)
+    page.goto(f"{demo_site}/admin/points/point/?q=CV6")
+    page.get_by_role("link", name="CV6", exact=True).click()
+
+    back = page.get_by_role("img", name="Back of the body")
+    box = back.bounding_box()
+    back.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.6})
+
+    expect(page.get_by_label("Body map view")).to_have_value("back")
+    assert float(page.get_by_label("Body map x (%)").input_value()) == pytest.approx(30, abs=1.5)
+    assert float(page.get_by_label("Body map y (%)").input_value()) == pytest.approx(60, abs=1.5)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.get_by_label("Body map view")).to_have_value("back")

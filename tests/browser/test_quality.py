@@ -12,7 +12,22 @@ from tests.browser.checks import (
 
 pytestmark = pytest.mark.browser
 
-PAGE_TYPES = ["home", "article", "point", "point-index", "author", "disclaimer", "not-found"]
+PAGE_TYPES = [
+    "home",
+    "article",
+    "point",
+    "point-index",
+    "author",
+    "disclaimer",
+    "not-found",
+    "conditions",
+    "condition",
+    "body-area",
+    "filtered-index",
+    "search",
+    "search-nothing",
+    "routine",
+]
 
 
 @pytest.mark.parametrize("page_type", PAGE_TYPES)

@@ -1,0 +1,27 @@
+from django.http import HttpResponsePermanentRedirect
+
+from points.models import PageRedirect
+
+
+class PageRedirectMiddleware:
+    """Turn a 404 for a page's old address into a permanent redirect to its current one.
+
+    Only 404s pay for the lookup, so ordinary pages cost nothing extra.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        new_path = (
+            PageRedirect.objects.filter(old_path=request.path)
+            .values_list("new_path", flat=True)
+            .first()
+        )
+        if new_path is None:
+            return response
+        query = request.META.get("QUERY_STRING")
+        return HttpResponsePermanentRedirect(f"{new_path}?{query}" if query else new_path)

@@ -1,0 +1,59 @@
+"""A guided routine: points one after another, each with how long to press it.
+
+The article says "you can follow a sequence or combine all the acupressure points. Take your
+time and do not rush." Durations come from the point's own page; where no source gives one, the
+routine paces the reader at DEFAULT_SECONDS per side and says that this pacing is ours.
+"""
+
+from dataclasses import dataclass
+
+from points.models import Sides
+
+DEFAULT_SECONDS = 60
+MAX_POINTS = 20
+
+
+@dataclass
+class RoutineStep:
+    number: int
+    point: object
+    seconds_per_side: int
+    sides: int
+    duration_from_source: bool
+
+    @property
+    def total_seconds(self):
+        return self.seconds_per_side * self.sides
+
+
+@dataclass
+class Routine:
+    steps: list
+
+    @property
+    def total_seconds(self):
+        return sum(step.total_seconds for step in self.steps)
+
+    @property
+    def total_minutes(self):
+        return -(-self.total_seconds // 60)  # rounded up
+
+    @property
+    def slugs(self):
+        return [step.point.slug for step in self.steps]
+
+
+def build_routine(points):
+    steps = []
+    for number, point in enumerate(points, start=1):
+        seconds = point.duration_max_seconds or point.duration_min_seconds
+        steps.append(
+            RoutineStep(
+                number=number,
+                point=point,
+                seconds_per_side=seconds or DEFAULT_SECONDS,
+                sides=2 if point.sides == Sides.BOTH else 1,
+                duration_from_source=seconds is not None,
+            )
+        )
+    return Routine(steps)

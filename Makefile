@@ -17,7 +17,7 @@ APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-instal
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
 	@echo "make test         set up and run every test"
-	@echo "make test-fast    run the tests that need no browser or HTML checker"
+	@echo "make test-fast    run the tests that need no browser or HTML checker (SQLite only)"
 	@echo "make lint         ruff check and format check, and the migrations check"
 	@echo "make format       fix what ruff can fix, and format"
 	@echo "make demo         load the demo content (safe to repeat)"
@@ -49,8 +49,10 @@ run: $(VENV)/.installed .env
 	@echo "Starting gunicorn; Ctrl-C stops it."
 	$(BIN)/gunicorn --config gunicorn.conf.py acupressure.wsgi
 
+# Everything on SQLite, then everything but the browser tests on a throwaway PostgreSQL server.
 test: $(VENV)/.installed-dev test-tools
 	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest -m "not browser"
 
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -m "not browser"

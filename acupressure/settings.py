@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -53,11 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "points",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "points.middleware.ExtraSecurityHeadersMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -67,6 +71,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a 404 with a permanent redirect when a page's slug changed (see KeepsOldURLs).
     "points.middleware.PageRedirectMiddleware",
+    # Locks out repeated failed admin logins (after the authentication middleware).
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "acupressure.urls"
@@ -80,6 +91,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "points.context_processors.site",
@@ -132,6 +144,24 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Larger deployments keep uploads in an S3-compatible object store (django-storages):
+# MEDIA_STORAGE=s3 with MEDIA_BUCKET, and optionally MEDIA_ENDPOINT_URL, MEDIA_CUSTOM_DOMAIN
+# (then also MEDIA_ORIGIN for the CSP) and the usual AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+if env.str("MEDIA_STORAGE", default="filesystem") == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("MEDIA_BUCKET"),
+            "endpoint_url": env.str("MEDIA_ENDPOINT_URL", default=None),
+            "custom_domain": env.str("MEDIA_CUSTOM_DOMAIN", default=None),
+            "default_acl": None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            # Names are random and never reused, so pictures may be cached for a year.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    SERVE_MEDIA = False
 
 # Pictures larger than these are refused with a form error (see points.validators).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
@@ -139,8 +169,10 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # Email. The console mailer prints messages to the server's output; set a real one with
-# MAILER_URL (smtp+tls://user:password@smtp.example.com:587) in production.
+# MAILER_URL (smtp+tls://user:password@smtp.example.com:587), which production requires.
 MAILER_URL = env.str("MAILER_URL", default="")
+if PRODUCTION and not MAILER_URL:
+    raise ImproperlyConfigured("MAILER_URL must be set when DJANGO_ENV=production.")
 if MAILER_URL:
     _smtp = env.email_url("MAILER_URL")
     MAILERS = {
@@ -166,19 +198,96 @@ SITE_NAME = env.str("SITE_NAME", default="Acupressure for Back Pain")
 # Base of absolute canonical URLs (https://example.org); when empty, the request's host is used.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
+# Security headers and cookies. Behind a proxy that terminates HTTPS, production trusts its
+# X-Forwarded-Proto header (the proxy must set it and strip any sent by clients).
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Editors stay signed in for hours, not weeks.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
+if env.bool("BEHIND_HTTPS_PROXY", default=PRODUCTION):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Content-Security-Policy, enforced everywhere (so tests see what production sends). Public pages
+# need no inline code at all; the admin's inline scripts and styles carry the nonce.
+MEDIA_ORIGIN = env.str("MEDIA_ORIGIN", default="")  # e.g. https://media.example.org
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+# The admin lives at ADMIN_URL (change it to keep bots off the login page).
+ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
+
+# Admin login throttling (django-axes, counted in the database so it holds across workers):
+# AXES_FAILURE_LIMIT failures for one username, or from one address, lock it out with a 429
+# for AXES_COOLOFF_HOURS. The address comes from points.comments.client_address, which trusts
+# X-Forwarded-For only as far as PROXY_COUNT says.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "points.comments.client_address"
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+
+# Cache: shared by all gunicorn workers. By default a folder on this machine; set CACHE_URL to
+# redis://host:6379/0 to share it across machines (Django's built-in Redis backend).
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.str("CACHE_DIR", default=str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a public page may be served from the cache (editors' saves invalidate it at once).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# How long shared caches (a CDN, a proxy) may keep a public page.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
+
+# Logs go to stdout: one JSON object a line in production (LOG_FORMAT=json), plain text otherwise.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"},
+        "json": {"()": "points.log_format.JSONFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Comments. A client may post COMMENT_RATE_LIMIT_COUNT comments per COMMENT_RATE_LIMIT_SECONDS;

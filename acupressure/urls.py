@@ -11,7 +11,8 @@ admin.site.site_title = f"{settings.SITE_NAME} editors"
 admin.site.index_title = "Content and comments"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("", include("points.urls")),

@@ -25,3 +25,19 @@ class PageRedirectMiddleware:
             return response
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{new_path}?{query}" if query else new_path)
+
+
+class ExtraSecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set: nobody else may embed our files
+    (Cross-Origin-Resource-Policy), and pages may not use powerful browser features."""
+
+    PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
+        return response

@@ -1,9 +1,12 @@
 """Public pages. Each view picks its rows through the models' named querysets, so what readers
 may see is decided in one place (`published()` / `viewable_by()`)."""
 
+import logging
+
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -30,6 +33,8 @@ from points.models import (
 from points.routine import MAX_POINTS, build_routine
 from points.search import search as run_search
 from points.security import require_same_origin
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -158,9 +163,26 @@ def routine(request):
 
 
 @require_GET
+def healthz(request):
+    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("Health check: the database does not answer")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    response = JsonResponse({"status": "ok"})
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+@require_GET
 def robots_txt(request):
-    sitemap_url = absolute_url(request, reverse("sitemap"))
-    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
+    context = {
+        "sitemap_url": absolute_url(request, reverse("sitemap")),
+        "admin_path": reverse("admin:index"),
+    }
+    return render(request, "robots.txt", context, content_type="text/plain")
 
 
 @require_GET

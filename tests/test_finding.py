@@ -4,6 +4,7 @@ search by any name, and the guided routine."""
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from points.models import Status
@@ -212,6 +213,17 @@ class TestSearch:
 
     def test_drafts_are_never_found(self, client, points):
         assert client.get(reverse("points:search"), {"q": "Huantiao"}).context["results"].count == 0
+
+    @pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
+    )
+    def test_postgresql_full_text_search_matches_word_forms(self, client, points):
+        points["cv6"].said_to_help = "The article says it relieves stiffness in the lower back."
+        points["cv6"].save()
+
+        results = client.get(reverse("points:search"), {"q": "relieving stiff backs"})
+
+        assert points["cv6"] in results.context["results"].points
 
     def test_articles_are_found(self, client, points):
         make_article(title="Points for back pain relief")

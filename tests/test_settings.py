@@ -36,6 +36,44 @@ def run_python(code, **env):
     )
 
 
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "a-long-random-production-key-" + "k3y" * 12,
+    "ALLOWED_HOSTS": "example.org",
+    "MAILER_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+}
+
+
+def test_production_passes_djangos_deploy_checks_with_zero_findings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR,
+        env={
+            key: value
+            for key, value in os.environ.items()
+            if key != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set for the browser tests only
+        }
+        | PRODUCTION_ENV
+        | {"ENV_FILE": "/nonexistent/.env"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_admin_address_comes_from_the_environment():
+    result = run_python(
+        "from django.urls import reverse; print(reverse('admin:index'))",
+        ADMIN_URL="editors-desk",
+    )
+
+    assert result.stdout.strip() == "/editors-desk/"
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
@@ -45,6 +83,7 @@ def run_python(code, **env):
             {"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org", "DEBUG": "True"},
             "DEBUG must be off",
         ),
+        ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}, "MAILER_URL must be set"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(env, message):
@@ -57,9 +96,7 @@ def test_production_refuses_to_start_with_unsafe_settings(env, message):
 def test_production_starts_with_the_required_settings():
     result = run_python(
         "from django.conf import settings; print(settings.DEBUG, settings.ALLOWED_HOSTS)",
-        DJANGO_ENV="production",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="example.org,www.example.org",
+        **PRODUCTION_ENV | {"ALLOWED_HOSTS": "example.org,www.example.org"},
     )
 
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,10 @@
 import shutil
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from points.models import Article, Point
 
@@ -55,3 +57,20 @@ def public_pages(demo_site):
         "routine": reverse("points:routine"),
     }
     return {name: demo_site + path for name, path in paths.items()}
+
+
+@pytest.fixture
+def editor_login(demo_site):
+    user = User.objects.create_user(
+        username="edith", password="a-long-test-password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return {"username": "edith", "password": "a-long-test-password"}
+
+
+def sign_in(page, demo_site, login):
+    page.goto(f"{demo_site}/admin/")
+    page.get_by_label("Username").fill(login["username"])
+    page.get_by_label("Password").fill(login["password"])
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Content and comments")).to_be_visible()

@@ -3,8 +3,9 @@
 import re
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,23 +30,6 @@ def test_reader_goes_from_home_to_article_to_points_to_disclaimer(page, demo_sit
     page.get_by_role("link", name="Read the full disclaimer").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Medical disclaimer")
     expect(page.get_by_text("We are not professionals!").first).to_be_visible()
-
-
-@pytest.fixture
-def editor_login(demo_site):
-    user = User.objects.create_user(
-        username="edith", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return {"username": "edith", "password": "a-long-test-password"}
-
-
-def sign_in(page, demo_site, login):
-    page.goto(f"{demo_site}/admin/")
-    page.get_by_label("Username").fill(login["username"])
-    page.get_by_label("Password").fill(login["password"])
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content and comments")).to_be_visible()
 
 
 def test_editor_changes_a_point_and_sees_it_on_the_public_page(page, demo_site, editor_login):

@@ -265,7 +265,9 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-# How long a public page may be served from the cache (editors' saves invalidate it at once).
+# Whole public pages are cached for readers without cookies (points/page_cache.py) for at most
+# PAGE_CACHE_SECONDS; editors' saves invalidate them at once.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # How long shared caches (a CDN, a proxy) may keep a public page.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)

@@ -29,6 +29,7 @@ from points.models import (
     ResultReport,
     Reviewer,
 )
+from points.page_cache import content_changed
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -410,6 +411,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = queryset.exclude(status=CommentStatus.APPROVED).update(
             status=CommentStatus.APPROVED
         )
+        content_changed()
         self.message_user(request, f"Approved {changed} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Mark selected comments as spam (hide them)")
@@ -417,6 +419,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = queryset.exclude(status=CommentStatus.SPAM).update(
             status=CommentStatus.SPAM, spam_reason="Marked as spam by an editor."
         )
+        content_changed()
         self.message_user(request, f"Marked {changed} comment(s) as spam.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
@@ -425,6 +428,18 @@ class CommentAdmin(admin.ModelAdmin):
             obj.replied_by = request.user if obj.reply else None
         super().save_model(request, obj, form, change)
         notify_reader_of_reply(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        content_changed()  # after the comment and its reports are saved
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
 
 @admin.register(PageRedirect)

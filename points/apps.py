@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 
 class PointsConfig(AppConfig):
@@ -7,8 +7,19 @@ class PointsConfig(AppConfig):
     verbose_name = "Acupressure content"
 
     def ready(self):
+        from points.page_cache import content_changed
         from points.roles import sync_editors_group
 
         # After auth's own post_migrate handler has created the permissions (points comes later
         # in INSTALLED_APPS, so its handlers run later).
         post_migrate.connect(sync_editors_group, sender=self)
+
+        # Any saved or deleted content makes cached pages stale. Comments are the exception:
+        # readers post them all the time and they change no page until an editor approves
+        # one, which CommentAdmin reports itself.
+        for model in self.get_models():
+            if model._meta.model_name in {"comment", "resultreport"}:
+                continue
+            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model}")
+            post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{model}")
+        m2m_changed.connect(content_changed, dispatch_uid="cache-m2m")

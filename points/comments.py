@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import connection, transaction
-from django.db.models import Count, Window
+from django.db.models import Count, OuterRef, Subquery, Window
 from django.utils import timezone
 
-from points.models import Comment, CommentStatus, ResultReport
+from points.models import Comment, CommentStatus, Point, ResultReport
 from points.roles import EDITORS_GROUP
 
 logger = logging.getLogger(__name__)
@@ -209,8 +209,9 @@ class CommentPage:
 
 
 def approved_comment_page(page, number):
-    """The approved comments on `page`'s comment page `number` with their result reports, in
-    two queries however many there are (the total comes with the rows, by a window count)."""
+    """The approved comments on `page`'s comment page `number` with their result reports, in a
+    fixed number of queries however many there are: the total comes with the rows (a window
+    count); on a point's page each comment's report about that point comes with them too."""
     try:
         number = max(1, int(number))
     except (TypeError, ValueError):
@@ -218,14 +219,32 @@ def approved_comment_page(page, number):
     per_page = settings.COMMENTS_PER_PAGE
     approved = Comment.objects.on(page).approved()
     rows = slice((number - 1) * per_page, number * per_page)
-    comments = list(approved.annotate(total=Window(Count("pk")))[rows])
+    on_point = isinstance(page, Point)
+    annotations = {"total": Window(Count("pk"))}
+    if on_point:
+        reports = ResultReport.objects.filter(comment=OuterRef("pk"), point=page)
+        annotations |= {
+            "report_outcome": Subquery(reports.values("outcome")[:1]),
+            "report_days": Subquery(reports.values("days_tried")[:1]),
+        }
+    comments = list(approved.annotate(**annotations)[rows])
     if not comments and number > 1:
         # A page past the end (an old or edited link): show the first page instead.
         return approved_comment_page(page, 1)
-    reports = ResultReport.objects.filter(comment__in=approved.values("pk")[rows]).select_related(
-        "point"
-    )
-    attach_reports(comments, reports)
+    if on_point:
+        for comment in comments:
+            comment.report_list = (
+                [
+                    ResultReport(
+                        point=page, outcome=comment.report_outcome, days_tried=comment.report_days
+                    )
+                ]
+                if comment.report_outcome
+                else []
+            )
+    else:
+        reports = ResultReport.objects.filter(comment__in=approved.values("pk")[rows])
+        attach_reports(comments, reports.select_related("point"))
     total = comments[0].total if comments else 0
     return CommentPage(comments, number, total, per_page)
 

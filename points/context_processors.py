@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from points.models import Disclaimer
+from points.page_cache import cached_for_this_version
 
 
 def site(request):
@@ -9,7 +10,9 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "canonical_url": SimpleLazyObject(lambda: canonical_url(request)),
-        "disclaimer": SimpleLazyObject(Disclaimer.current),
+        "disclaimer": SimpleLazyObject(
+            lambda: cached_for_this_version("disclaimer", Disclaimer.current)
+        ),
     }
 
 

@@ -30,6 +30,7 @@ from points.models import (
     ResultReport,
     ResultSummary,
 )
+from points.page_cache import cache_public_page, cached_for_this_version
 from points.routine import MAX_POINTS, build_routine
 from points.search import search as run_search
 from points.security import require_same_origin
@@ -38,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 @require_GET
+@cache_public_page
 def home(request):
     articles = Article.objects.published().select_related("author")
     points = list(Point.objects.published().prefetch_related("images"))
@@ -51,6 +53,7 @@ def home(request):
 
 
 @require_GET
+@cache_public_page(params=["comments"])
 def article_detail(request, slug):
     article = get_object_or_404(
         Article.objects.viewable_by(request.user).with_page_relations(), slug=slug
@@ -87,6 +90,7 @@ def article_page(request, article, *, form=None, status=200):
 
 
 @require_GET
+@cache_public_page(params=["area", "condition"])
 def point_index(request):
     """All points, or those matching the filters in the query string (bookmarkable)."""
     published = list(Point.objects.published().prefetch_related("images", "conditions"))
@@ -107,6 +111,7 @@ def point_index(request):
 
 
 @require_GET
+@cache_public_page
 def condition_index(request):
     conditions = Condition.objects.with_published_points().annotate(
         point_count=Count("points", filter=Q(points__in=Point.objects.published()))
@@ -115,6 +120,7 @@ def condition_index(request):
 
 
 @require_GET
+@cache_public_page
 def condition_detail(request, slug):
     condition = get_object_or_404(Condition.objects.with_published_points(), slug=slug)
     points = condition.points.published().prefetch_related("images")
@@ -124,6 +130,7 @@ def condition_detail(request, slug):
 
 
 @require_GET
+@cache_public_page
 def body_area_detail(request, area):
     if area not in BodyArea.values:
         raise Http404("No such body area.")
@@ -142,6 +149,7 @@ def search(request):
 
 
 @require_GET
+@cache_public_page(params=["points"])
 def routine(request):
     """The reader's own points (?points=slug&points=slug, shareable) or the article's."""
     wanted = request.GET.getlist("points")[:MAX_POINTS]
@@ -186,6 +194,7 @@ def robots_txt(request):
 
 
 @require_GET
+@cache_public_page(params=["comments"])
 def point_detail(request, slug):
     point = get_object_or_404(
         point_page_queryset(Point.objects.viewable_by(request.user)), slug=slug
@@ -205,15 +214,21 @@ def point_page_queryset(points):
     sections = ArticleSection.objects.filter(
         article__in=Article.objects.published()
     ).select_related("article")
-    return points.with_page_relations().prefetch_related(Prefetch("sections", sections))
+    return (
+        points.with_page_relations()
+        .with_result_counts()
+        .prefetch_related(Prefetch("sections", sections))
+    )
 
 
 def point_page(request, point, *, form=None, status=200):
+    reading_order = cached_for_this_version("reading-order", Point.objects.reading_order)
+    previous_point, next_point = point.neighbours_in(reading_order)
     context = {
         "point": point,
-        "previous_point": point.neighbour(before=True),
-        "next_point": point.neighbour(before=False),
-        "results": ResultSummary(ResultReport.objects.summary_for(point)),
+        "previous_point": previous_point,
+        "next_point": next_point,
+        "results": ResultSummary.of(point),
         "body_map": body_map([point], current=point),
         "structured_data": [
             structured_data.point(request, point),
@@ -292,6 +307,7 @@ def article_points(article):
 
 
 @require_GET
+@cache_public_page
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     articles = author.articles.published()
@@ -302,6 +318,7 @@ def author_detail(request, slug):
 
 
 @require_GET
+@cache_public_page
 def disclaimer(request):
     return render(request, "points/disclaimer.html")
 

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to
@@ -21,6 +22,7 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # cached pages must not outlive the test database rows they show
 
 
 @pytest.fixture
@@ -41,3 +43,11 @@ def editor_client(editor):
     editor_client = Client()
     editor_client.force_login(editor)
     return editor_client
+
+
+@pytest.fixture
+def render_client(settings, client):
+    """A client whose every request renders its page afresh (the whole-page cache is off; the
+    small site-wide data it shares, such as the disclaimer, stays cached after first use)."""
+    settings.PAGE_CACHE_ENABLED = False
+    return client

@@ -304,8 +304,10 @@ class TestRoutine:
     ],
 )
 def test_page_queries_do_not_grow_with_points(
-    client, django_assert_max_num_queries, django_assert_num_queries, url_name
+    render_client, django_assert_max_num_queries, django_assert_num_queries, url_name
 ):
+    client = render_client
+
     def add_points(number):
         condition = make_condition()
         for _ in range(number):

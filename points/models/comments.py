@@ -6,7 +6,7 @@ A comment belongs to exactly one page: an article or a point.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from points.models.articles import Article
@@ -127,11 +127,6 @@ class ResultReportQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(comment__status=CommentStatus.APPROVED)
 
-    def summary_for(self, point):
-        """{outcome: count} of approved reports on a point, counted by the database."""
-        rows = self.approved().filter(point=point).values("outcome").annotate(count=Count("id"))
-        return {row["outcome"]: row["count"] for row in rows}
-
 
 class ResultReport(models.Model):
     """A reader's answer to "did this point work for you?", counted on the point's page."""
@@ -160,6 +155,13 @@ class ResultSummary:
     def __init__(self, counts):
         self.counts = counts
         self.total = sum(counts.values())
+
+    @classmethod
+    def of(cls, point):
+        """From a point annotated by `Point.objects.with_result_counts()`."""
+        return cls(
+            {o.value: getattr(point, f"results_{o.value.replace('-', '_')}") for o in Outcome}
+        )
 
     def parts(self):
         """[(label, count)] in a fixed order, leaving out outcomes nobody reported."""

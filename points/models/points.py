@@ -9,7 +9,8 @@ the article's sections link to it.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
@@ -98,6 +99,37 @@ class Condition(models.Model):
 
 
 class PointQuerySet(PublishableQuerySet):
+    def reading_order(self):
+        """(pk, slug, code, position, pinyin) of every published point, in reading order:
+        small enough to keep in the cache for previous/next links."""
+        return list(
+            self.published()
+            .order_by("position", "code")
+            .values_list("pk", "slug", "code", "position", "pinyin")
+        )
+
+    def with_result_counts(self):
+        """Annotate how many approved readers' reports chose each outcome (one query)."""
+        from points.models.comments import CommentStatus, Outcome, ResultReport
+
+        def count(outcome):
+            reports = (
+                ResultReport.objects.filter(
+                    point=OuterRef("pk"),
+                    outcome=outcome,
+                    comment__status=CommentStatus.APPROVED,
+                )
+                .order_by()
+                .values("point")
+                .annotate(total=Count("pk"))
+                .values("total")
+            )
+            return Coalesce(Subquery(reports), 0)
+
+        return self.annotate(
+            **{f"results_{o.value.replace('-', '_')}": count(o.value) for o in Outcome}
+        )
+
     def with_page_relations(self):
         """Everything a point card or page shows, fetched in a fixed number of queries."""
         return self.select_related("reviewer").prefetch_related(
@@ -261,14 +293,21 @@ class Point(Publishable):
         if errors:
             raise ValidationError(errors)
 
-    def neighbour(self, *, before):
-        """The published point just before or after this one in reading order, or None."""
-        points = Point.objects.published().only("slug", "code", "pinyin", "english_name")
-        if before:
-            earlier = Q(position__lt=self.position) | Q(position=self.position, code__lt=self.code)
-            return points.filter(earlier).order_by("-position", "-code").first()
-        later = Q(position__gt=self.position) | Q(position=self.position, code__gt=self.code)
-        return points.filter(later).order_by("position", "code").first()
+    def neighbours_in(self, reading_order):
+        """The published points just before and after this one, as (previous, next), from
+        `Point.objects.reading_order()`; either may be None."""
+        here = (self.position, self.code)
+        earlier = [row for row in reading_order if (row[3], row[2]) < here]
+        later = [row for row in reading_order if (row[3], row[2]) > here]
+        return (
+            Point.from_order_row(earlier[-1]) if earlier else None,
+            Point.from_order_row(later[0]) if later else None,
+        )
+
+    @classmethod
+    def from_order_row(cls, row):
+        pk, slug, code, position, pinyin = row
+        return cls(pk=pk, slug=slug, code=code, position=position, pinyin=pinyin)
 
     @property
     def map_label(self):

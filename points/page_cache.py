@@ -1,0 +1,172 @@
+"""Whole-page caching of public pages, correct after every editor's save.
+
+Readers who have no cookies all see the same page: the pages carry no CSRF token (the comment
+form is protected by Sec-Fetch-Site/Origin, see points/security.py) and no CSP nonce (public
+pages have no inline code). So a rendered page can be stored once and served to every anonymous
+reader, by this cache and by a CDN or proxy.
+
+Correctness: every cache key includes a *content version*, a random value kept in the shared
+cache. Saving or deleting any content (see `points.apps`) and every moderation action replaces
+it, so the next request renders afresh and the old entries simply expire. A page is also never
+kept past the next scheduled publication, so a scheduled page goes live on time.
+
+Not cached: editors (they have a session cookie, and previews are private), readers with their
+own comments awaiting moderation (their cookie), anything but GET/HEAD and a 200, responses that
+set cookies, and query strings the view does not declare.
+"""
+
+import hashlib
+import uuid
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
+
+from points.comments import OWN_COMMENTS_COOKIE
+
+VERSION_KEY = "content-version"
+PASSED_ON_HEADERS = ["Content-Security-Policy", "X-Robots-Tag"]
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def content_changed(**kwargs):
+    """Make every cached page and fragment stale: called whenever content is saved."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def cached_for_this_version(name, compute, *, timeout=None):
+    """A small piece of site-wide data (the disclaimer, the reading order), computed once per
+    content version and shared by all workers; never kept past the next scheduled publication."""
+    if timeout is None:
+        timeout = page_lifetime()
+    return cache.get_or_set(f"{name}:{content_version()}", compute, timeout)
+
+
+def page_lifetime():
+    """How long a page or fragment may be served from the cache."""
+    until_publication = seconds_until_next_publication()
+    if until_publication is None:
+        return settings.PAGE_CACHE_SECONDS
+    return min(settings.PAGE_CACHE_SECONDS, until_publication)
+
+
+def seconds_until_next_publication():
+    """How long until a scheduled page goes live, or None when nothing is scheduled."""
+    from points.models import Article, Point, Status
+
+    def next_publication():
+        now = timezone.now()
+        times = [
+            model.objects.filter(status=Status.PUBLISHED, published_at__gt=now).aggregate(
+                next=Min("published_at")
+            )["next"]
+            for model in (Point, Article)
+        ]
+        return min(filter(None, times), default=None)
+
+    key = f"next-publication:{content_version()}"
+    moment = cache.get_or_set(key, next_publication, settings.PAGE_CACHE_SECONDS)
+    if moment is not None and moment <= timezone.now():
+        # That page has gone live: look for the one after it.
+        moment = next_publication()
+        cache.set(key, moment, settings.PAGE_CACHE_SECONDS)
+    if moment is None:
+        return None
+    return max(1, int((moment - timezone.now()).total_seconds()))
+
+
+def is_shared_request(request, params):
+    """Does this request get the page everybody gets?"""
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and OWN_COMMENTS_COOKIE not in request.COOKIES
+        and set(request.GET) <= set(params)
+    )
+
+
+def page_key(request):
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{content_version()}:{request.get_host()}:{path}"
+
+
+def cache_public_page(view=None, *, params=()):
+    """Serve the view's page from the cache to everybody without cookies; `params` are the
+    query parameters that select a different page (each combination is cached apart)."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not is_shared_request(request, params):
+                return view(request, *args, **kwargs)
+            key = page_key(request)
+            entry = cache.get(key)
+            if entry is None:
+                response = view(request, *args, **kwargs)
+                if not is_shareable_response(response):
+                    return response
+                entry = make_entry(response)
+                cache.set(key, entry, page_lifetime())
+                state = "miss"
+            else:
+                state = "hit"
+            return respond(request, entry, state)
+
+        return wrapper
+
+    return decorate(view) if view else decorate
+
+
+def is_shareable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-cache" not in cache_control
+        and not response.streaming
+    )
+
+
+def make_entry(response):
+    content = response.content
+    return {
+        "content": content,
+        "gzipped": compress_string(content),
+        "content_type": response["Content-Type"],
+        "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "headers": {name: response[name] for name in PASSED_ON_HEADERS if name in response},
+    }
+
+
+def respond(request, entry, state):
+    """The stored page, gzipped when the browser accepts it, or a 304 when it has it already."""
+    not_modified = get_conditional_response(request, etag=entry["etag"])
+    if not_modified is not None:
+        response = not_modified
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(entry["gzipped"], content_type=entry["content_type"])
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+    for name, value in entry["headers"].items():
+        response[name] = value
+    response["ETag"] = entry["etag"]
+    response["X-Page-Cache"] = state
+    patch_vary_headers(response, ["Accept-Encoding", "Cookie"])
+    # Browsers check back each time (a cheap 304); shared caches may keep the page briefly.
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PUBLIC_CACHE_SECONDS)
+    return response

@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends
 
-.PHONY: help run test test-fast test-tools lint format demo reset-demo
+.PHONY: help run test test-fast test-tools lint format demo reset-demo backup loadtest bench
 
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
@@ -22,6 +22,9 @@ help:
 	@echo "make format       fix what ruff can fix, and format"
 	@echo "make demo         load the demo content (safe to repeat)"
 	@echo "make reset-demo   delete all content and load the demo content again"
+	@echo "make backup       back up the database and uploads into backups/ (safe while serving)"
+	@echo "make loadtest     load and fault test against gunicorn on loopback (SQLite, PostgreSQL)"
+	@echo "make bench        benchmark pages against a static file (prints figures)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -84,3 +87,14 @@ demo: $(VENV)/.installed
 reset-demo: $(VENV)/.installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content --reset
+
+backup: $(VENV)/.installed
+	$(MANAGE) backup
+
+# Both use a throwaway database of their own; the load test also on a throwaway PostgreSQL.
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python scripts/loadtest.py
+	LOADTEST_POSTGRES=1 scripts/with-postgres.sh sh -c 'LOADTEST_POSTGRES_URL=$$DATABASE_URL $(BIN)/python scripts/loadtest.py --skip-sqlite'
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python scripts/bench.py

@@ -1,0 +1,219 @@
+"""Bad input never costs a 500: oversized requests, odd bytes, path traversal and script
+injection get a 4xx or a form error, nothing is stored that should not be, and the site answers
+normally right after."""
+
+import socket
+import urllib.error
+import urllib.request
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from points.forms import make_token
+from points.models import Comment, CommentStatus
+from tests.factories import make_point
+
+pytestmark = pytest.mark.django_db
+
+# From OWASP's XSS filter evasion cheat sheet: each must come out inert.
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=https://xss.example/xss.js></SCRIPT>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=JaVaScRiPt:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<a onmouseover="alert(document.cookie)">xxs link</a>',
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099">',
+    "<IMG SRC=&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;&#97;>",
+    "<IMG SRC=\"jav\tascript:alert('XSS');\">",
+    "<IMG SRC=\"jav&#x0A;ascript:alert('XSS');\">",
+    '<SCRIPT/XSS SRC="https://xss.example/xss.js"></SCRIPT>',
+    '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>',
+    '<<SCRIPT>alert("XSS");//\\<</SCRIPT>',
+    "<SCRIPT SRC=//xss.example/.j>",
+    "<IMG SRC=\"`<javascript:alert>`('XSS')\"",
+    '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
+    '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<svg/onload=alert('XSS')>",
+    "<BGSOUND SRC=\"javascript:alert('XSS');\">",
+    '<LINK REL="stylesheet" HREF="javascript:alert(\'XSS\');">',
+    "<STYLE>@import'https://xss.example/xss.css';</STYLE>",
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
+    "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    '<OBJECT TYPE="text/x-scriptlet" DATA="https://xss.example/scriptlet.html"></OBJECT>',
+    '"><script>alert(document.domain)</script>',
+    "javascript:alert(1)//https://example.org",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+]
+
+
+@pytest.fixture
+def point():
+    return make_point(code="BL23", slug="bl23-shenshu", pinyin="Shenshu")
+
+
+def site_still_answers(client):
+    assert Client().get(reverse("points:home")).status_code == 200
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_script_injection_in_every_comment_field_is_inert(
+    client, editor_client, point, settings, payload
+):
+    settings.COMMENT_MIN_SECONDS = 0
+    settings.COMMENT_MAX_LINKS = 100
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        {
+            "name": payload[:80],
+            "text": f"Before {payload} after",
+            "email": payload,
+            "days_tried": payload,
+            "token": make_token(point),
+        },
+    )
+    # The email and day fields refuse it with a form error that keeps the text...
+    assert response.status_code == 400
+    assert_inert(response.text, payload)
+    # ...and the same payload in the free-text fields is stored as text and shown inert.
+    client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        {"name": payload[:80], "text": f"Before {payload} after", "token": make_token(point)},
+    )
+    Comment.objects.update(status=CommentStatus.APPROVED)
+    pages = [
+        Client().get(point.get_absolute_url()).text,
+        editor_client.get(reverse("admin:points_comment_changelist")).text,
+        editor_client.get(
+            reverse("admin:points_comment_change", args=[Comment.objects.get().pk])
+        ).text,
+    ]
+    for html in pages:
+        assert_inert(html, payload)
+    site_still_answers(client)
+
+
+def assert_inert(html, payload):
+    """The payload appears only escaped, and nothing it contains became a live link."""
+    if any(character in payload for character in "<>\"'"):
+        assert payload not in html
+    assert 'href="javascript:' not in html.lower()
+    assert 'src="javascript:' not in html.lower()
+
+
+def test_more_than_1000_form_fields_is_a_400(client, point):
+    fields = {f"field{number}": "x" for number in range(1001)}
+
+    response = client.post(reverse("points:point-comment", args=[point.slug]), fields)
+
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+    site_still_answers(client)
+
+
+def test_a_3_mb_urlencoded_body_is_a_400(client, point):
+    body = "name=x&text=" + "a" * (3 * 1024 * 1024)
+
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+    site_still_answers(client)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/points/%00/",
+        "/points/%ff%fe/",
+        "/points/bl23%00-shenshu/",
+        "/search/?q=%00%00",
+        "/search/?q=%ff%fe",
+        "/points/?area=%00",
+        "/points/?condition=%ff",
+        "/routine/?points=%00",
+        "/routine/?points=%ff",
+        "/media/%00.png",
+        "/media/points/%ff.png",
+    ],
+)
+def test_nul_and_invalid_utf8_in_paths_and_queries_are_not_a_500(client, point, url):
+    response = client.get(url)
+
+    assert response.status_code < 500
+    assert response.status_code in {200, 400, 404}
+    site_still_answers(client)
+
+
+def test_nul_and_invalid_utf8_in_forms_are_not_a_500(client, point):
+    body = b"name=%00&text=%ff%fe%00&token=" + make_token(point).encode()
+
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+
+    assert response.status_code == 400
+    assert Comment.objects.count() == 0
+
+
+# --- Against the real server: gunicorn's limits and whitenoise's static files ------------------
+
+
+def raw_request(base, request_bytes):
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(request_bytes)
+        return connection.recv(200).decode("latin-1")
+
+
+def get(base, path):
+    try:
+        with urllib.request.urlopen(base + path, timeout=10) as response:  # noqa: S310
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_real_server_refuses_oversized_requests_and_traversal(gunicorn_site):
+    base, _ = gunicorn_site
+    over_limit_line = b"GET /" + b"a" * 8200 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    over_limit_header = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"b" * 9000 + b"\r\n\r\n"
+    too_many_headers = (
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + b"".join(b"X-H%d: 1\r\n" % number for number in range(120))
+        + b"\r\n"
+    )
+
+    for request in (over_limit_line, over_limit_header, too_many_headers):
+        status_line = raw_request(base, request).split("\r\n")[0]
+        assert status_line.split(" ")[1] in {"400", "414", "431"}, status_line
+        assert get(base, "/") == 200
+
+    traversal = [
+        "/static/..%2f..%2facupressure%2fsettings.py",
+        "/static/%2e%2e/%2e%2e/acupressure/settings.py",
+        "/static/%252e%252e%252f%252e%252e%252fmanage.py",
+        "/static/..%5c..%5cmanage.py",
+        "/static/css/..%2f..%2f..%2fmanage.py",
+        "/media/..%2f..%2fmanage.py",
+        "/media/%252e%252e/%252e%252e/manage.py",
+        "/media/..%5c..%5cmanage.py",
+        "/media/points/..%2f..%2f..%2fmanage.py",
+    ]
+    for path in traversal:
+        assert get(base, path) in {400, 404}, path
+    assert get(base, "/") == 200

@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends
 
-.PHONY: help run test test-fast test-tools lint format demo reset-demo backup loadtest bench
+.PHONY: help run test test-fast test-tools lint format demo reset-demo backup loadtest bench lighthouse
 
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
@@ -98,3 +98,7 @@ loadtest: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench.py
+
+# Lighthouse on a site already running (make run in another terminal).
+lighthouse:
+	scripts/lighthouse.sh

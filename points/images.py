@@ -39,7 +39,11 @@ def process_upload(file, *, storage, folder):
     renditions = []
     for width in RENDITION_WIDTHS:
         resized = resize_to_width(image, min(width, image.width))
-        rendition_name = storage.save(f"{stem}-{resized.width}.webp", encode(resized, "WEBP"))
+        webp = encode(resized, "WEBP")
+        if image_format == "PNG":
+            # Drawings (usually PNG) are often smaller without loss, photographs with it.
+            webp = min(webp, encode(resized, "WEBP", lossless=True), key=lambda file: file.size)
+        rendition_name = storage.save(f"{stem}-{resized.width}.webp", webp)
         renditions.append(
             {"width": resized.width, "height": resized.height, "name": rendition_name}
         )
@@ -68,9 +72,10 @@ def resize_to_width(image, width):
     return image.resize((width, height), Image.Resampling.LANCZOS)
 
 
-def encode(image, image_format):
+def encode(image, image_format, *, lossless=False):
     if image_format == "WEBP" and image.mode == "P":
         image = image.convert("RGBA")
+    options = {"lossless": True, "quality": 100, "method": 4} if lossless else {}
     buffer = io.BytesIO()
-    image.save(buffer, image_format, **SAVE_OPTIONS[image_format])
+    image.save(buffer, image_format, **(SAVE_OPTIONS[image_format] | options))
     return ContentFile(buffer.getvalue())

@@ -326,11 +326,12 @@ def disclaimer(request):
 @require_GET
 def media(request, path):
     """Serve an uploaded picture. `serve` refuses paths outside MEDIA_ROOT; only picture
-    extensions are served at all, and names are never reused, so they may be cached long."""
+    extensions are served at all; names are random and never reused, so a year's caching is
+    safe."""
     if not path.lower().endswith(MEDIA_EXTENSIONS):
         raise Http404("Not a picture.")
     response = serve(request, path, document_root=settings.MEDIA_ROOT)
-    patch_cache_control(response, public=True, max_age=60 * 60 * 24 * 30)
+    patch_cache_control(response, public=True, max_age=365 * 24 * 3600, immutable=True)
     return response
 
 

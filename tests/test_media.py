@@ -15,7 +15,8 @@ def test_uploaded_picture_is_served_with_long_caching(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "max-age=2592000" in response["Cache-Control"]
+    assert "max-age=31536000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
     assert b"".join(response.streaming_content).startswith(b"\x89PNG")
 
 

@@ -40,8 +40,9 @@ def process_upload(file, *, storage, folder):
     for width in RENDITION_WIDTHS:
         resized = resize_to_width(image, min(width, image.width))
         webp = encode(resized, "WEBP")
-        if image_format == "PNG":
-            # Drawings (usually PNG) are often smaller without loss, photographs with it.
+        if image_format == "PNG" and resized is image:
+            # A drawing (usually a PNG) at its own size is often smaller without loss; once
+            # resampled, its edges are no longer flat and lossy wins.
             webp = min(webp, encode(resized, "WEBP", lossless=True), key=lambda file: file.size)
         rendition_name = storage.save(f"{stem}-{resized.width}.webp", webp)
         renditions.append(

@@ -10,8 +10,13 @@ environ.Env.read_env(Path(__file__).resolve().parent / ".env")
 
 bind = env.str("BIND", default="127.0.0.1:8000")
 workers = env.int("WEB_CONCURRENCY", default=2)
+# A worker stuck for 30 s is replaced; on HUP or TERM, workers get 20 s to finish requests.
 timeout = 30
 graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
 accesslog = "-"
 errorlog = "-"
 # gunicorn's control socket lives at one path per user; a second server on the same machine

@@ -93,8 +93,7 @@ backup: $(VENV)/.installed
 
 # Both use a throwaway database of their own; the load test also on a throwaway PostgreSQL.
 loadtest: $(VENV)/.installed-dev
-	$(BIN)/python scripts/loadtest.py
-	LOADTEST_POSTGRES=1 scripts/with-postgres.sh sh -c 'LOADTEST_POSTGRES_URL=$$DATABASE_URL $(BIN)/python scripts/loadtest.py --skip-sqlite'
+	scripts/with-postgres.sh sh -c '$(BIN)/python scripts/loadtest.py --postgres-url "$$DATABASE_URL"'
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench.py

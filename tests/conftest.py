@@ -2,6 +2,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -13,6 +14,9 @@ from django.test import Client
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to
 # touch the database from it (SynchronousOnlyOperation).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Servers and commands the tests start keep their page cache to themselves, away from a
+# developer's running site.
+os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="acupressure-test-cache-")
 
 
 @pytest.fixture(autouse=True)
@@ -72,6 +76,7 @@ def gunicorn_site(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         "MEDIA_ROOT": str(tmp_path / "media"),
         "STATIC_ROOT": str(tmp_path / "static"),
+        "CACHE_DIR": str(tmp_path / "cache"),
         "ENV_FILE": "/nonexistent/.env",
         "SECRET_KEY": "concurrency-test-key-" + "x" * 40,
         "COMMENT_MIN_SECONDS": "0",

@@ -214,11 +214,7 @@ def point_page_queryset(points):
     sections = ArticleSection.objects.filter(
         article__in=Article.objects.published()
     ).select_related("article")
-    return (
-        points.with_page_relations()
-        .with_result_counts()
-        .prefetch_related(Prefetch("sections", sections))
-    )
+    return points.with_page_relations().prefetch_related(Prefetch("sections", sections))
 
 
 def point_page(request, point, *, form=None, status=200):

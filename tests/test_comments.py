@@ -403,7 +403,7 @@ def test_point_page_queries_do_not_grow_with_comments(
 ):
     client = render_client
     client.get(point.get_absolute_url())  # warms the shared data
-    with django_assert_num_queries(7) as empty:
+    with django_assert_num_queries(6) as empty:
         client.get(point.get_absolute_url())
     comments = Comment.objects.bulk_create(
         Comment(point=point, name=f"R{n}", text="Helped.", status="approved") for n in range(200)

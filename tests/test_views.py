@@ -287,7 +287,7 @@ class TestQueryCounts:
             point.conditions.add(make_condition())
             make_section(article, points=[point])
         client.get(point.get_absolute_url())  # warms the shared data
-        with django_assert_num_queries(7) as captured:
+        with django_assert_num_queries(6) as captured:
             client.get(point.get_absolute_url())
         return len(captured)
 

@@ -9,8 +9,8 @@ the article's sections link to it.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, Q, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
@@ -130,13 +130,32 @@ class PointQuerySet(PublishableQuerySet):
             **{f"results_{o.value.replace('-', '_')}": count(o.value) for o in Outcome}
         )
 
+    def with_condition_list(self):
+        """Annotate `condition_list`, the point's conditions as "slug<TAB>name" lines, so a
+        point's page needs no query of its own for them (see `Point.condition_links`)."""
+        conditions = (
+            Condition.objects.filter(points=OuterRef("pk"))
+            .order_by()
+            .values("points")
+            .annotate(
+                # Unordered: SQLite cannot order inside an aggregate; condition_links sorts.
+                lines=StringAgg(Concat("slug", Value("\t"), "name"), Value("\n"))
+            )
+            .values("lines")
+        )
+        return self.annotate(condition_list=Subquery(conditions))
+
     def with_page_relations(self):
-        """Everything a point card or page shows, fetched in a fixed number of queries."""
-        return self.select_related("reviewer").prefetch_related(
-            "aliases",
-            "images",
-            "conditions",
-            models.Prefetch("citations", PointReference.objects.select_related("reference")),
+        """Everything a point's page shows, fetched in a fixed number of queries."""
+        return (
+            self.select_related("reviewer")
+            .prefetch_related(
+                "aliases",
+                "images",
+                models.Prefetch("citations", PointReference.objects.select_related("reference")),
+            )
+            .with_condition_list()
+            .with_result_counts()
         )
 
 
@@ -308,6 +327,15 @@ class Point(Publishable):
     def from_order_row(cls, row):
         pk, slug, code, position, pinyin = row
         return cls(pk=pk, slug=slug, code=code, position=position, pinyin=pinyin)
+
+    @property
+    def condition_links(self):
+        """[(name, url)] of the point's conditions, from `with_condition_list()`."""
+        pairs = sorted(line.split("\t", 1)[::-1] for line in lines_of(self.condition_list or ""))
+        return [
+            (name, reverse("points:condition-detail", kwargs={"slug": slug}))
+            for name, slug in pairs
+        ]
 
     @property
     def map_label(self):

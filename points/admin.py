@@ -89,36 +89,44 @@ class PointAliasInline(admin.TabularInline):
     verbose_name_plural = "Other names and codes (readers can search for these)"
 
 
-class PointImageInline(admin.StackedInline):
-    model = PointImage
-    extra = 0
-    fields = [
-        "preview",
-        "image",
-        "alt_text",
-        "is_decorative",
-        "caption",
-        "credit",
-        ("marker_x", "marker_y"),
-        "position",
-    ]
-    readonly_fields = ["preview"]
+# The picture's fields in the order an editor fills them in, after a clickable preview.
+PICTURE_FIELDS = [
+    "marker_preview",
+    "image",
+    "alt_text",
+    "is_decorative",
+    "caption",
+    "credit",
+    ("marker_x", "marker_y"),
+    "position",
+]
+
+
+class PictureFormMixin:
+    """A picture's form, wherever it is edited: the picture itself is a click target, and
+    static/admin/marker-picker.js writes the clicked spot, in percent, into the marker fields."""
+
+    readonly_fields = ["marker_preview"]
+
+    class Media:
+        js = ["admin/marker-picker.js"]
+        css = {"all": ["admin/editor.css"]}
 
     @admin.display(description="Current picture (click it to mark where the point is)")
-    def preview(self, image):
-        return marker_picker(image)
+    def marker_preview(self, image):
+        if not image.image:
+            return "Save the picture first, then click on it to mark the point."
+        return format_html(
+            '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker="marker">',
+            image.image.url,
+            image.alt_text,
+        )
 
 
-def marker_picker(image):
-    """The picture as a click target: static/admin/marker-picker.js writes the clicked spot,
-    in percent, into the marker fields beside it."""
-    if not image.image:
-        return "Save the picture first, then click on it to mark the point."
-    return format_html(
-        '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker="marker">',
-        image.image.url,
-        image.alt_text,
-    )
+class PointImageInline(PictureFormMixin, admin.StackedInline):
+    model = PointImage
+    extra = 0
+    fields = PICTURE_FIELDS
 
 
 class PointReferenceInline(admin.TabularInline):
@@ -201,9 +209,7 @@ class PointAdmin(admin.ModelAdmin):
         PUBLISHING_FIELDSET,
     ]
 
-    class Media:
-        js = ["admin/marker-picker.js"]
-        css = {"all": ["admin/editor.css"]}
+    Media = PictureFormMixin.Media  # the body-map picker uses the same script
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("images")
@@ -225,30 +231,10 @@ class PointAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointImage)
-class PointImageAdmin(admin.ModelAdmin):
+class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
     list_display = ["preview", "alt_text", "is_decorative", "point", "caption", "position"]
     list_filter = ["is_decorative", "point"]
-    fields = [
-        "point",
-        "marker_preview",
-        "image",
-        "alt_text",
-        "is_decorative",
-        "caption",
-        "credit",
-        ("marker_x", "marker_y"),
-        "position",
-    ]
-    readonly_fields = ["marker_preview"]
-
-    class Media:
-        js = ["admin/marker-picker.js"]
-        css = {"all": ["admin/editor.css"]}
-
-    @admin.display(description="Current picture (click it to mark where the point is)")
-    def marker_preview(self, image):
-        return marker_picker(image)
-
+    fields = ["point", *PICTURE_FIELDS]
     list_display_links = ["preview", "alt_text"]
     search_fields = ["alt_text", "caption", "credit", "point__code", "point__pinyin"]
     autocomplete_fields = ["point"]

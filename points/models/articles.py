@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from points.models.points import Point, lines_of
 from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
-from points.models.trust import Reference
+from points.models.trust import Citation, Reference
 from points.validators import PictureField
 
 
@@ -136,20 +136,12 @@ class ArticleSection(models.Model):
         return f"section-{self.position}"
 
 
-class ArticleReference(models.Model):
-    """A source cited by an article, numbered by its position: [1] in the text links to it."""
+class ArticleReference(Citation):
+    """A source cited by an article."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="citations")
-    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(
-        default=1, help_text="Its number in the text: write [1] to cite the first."
-    )
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(Citation.Meta):
         constraints = [
             models.UniqueConstraint(fields=["article", "reference"], name="article_reference_once")
         ]
-
-    def __str__(self):
-        return f"[{self.position}] {self.reference}"

@@ -3,15 +3,12 @@ photos carry GPS positions), stored under a random name and resized once into We
 so pages can offer each reader's screen a small, fast file."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
 from points.images import process_upload
-from points.models.points import Point
+from points.models.points import Point, percent_field
 from points.validators import PictureField
-
-PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
 
 class PointImage(models.Model):
@@ -51,25 +48,12 @@ class PointImage(models.Model):
     credit = models.CharField(
         max_length=200, blank=True, help_text="Who made the picture, and its licence."
     )
-    marker_x = models.DecimalField(
+    marker_x = percent_field(
         "marker x (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=PERCENT,
-        help_text="Where the point is on this picture, from the left edge (0 to 100). Click the "
-        "picture to set it.",
+        "Where the point is on this picture, from the left edge (0 to 100). Click the picture "
+        "to set it.",
     )
-    marker_y = models.DecimalField(
-        "marker y (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=PERCENT,
-        help_text="From the top edge (0 to 100).",
-    )
+    marker_y = percent_field("marker y (%)", "From the top edge (0 to 100).")
     position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
 
     class Meta:

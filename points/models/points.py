@@ -14,7 +14,20 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
-from points.models.trust import Reference
+from points.models.trust import Citation, Reference
+
+
+def percent_field(verbose_name, help_text):
+    """An optional position on a picture, as a percentage of its width or height."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=help_text,
+    )
 
 
 class BodyArea(models.TextChoices):
@@ -248,24 +261,8 @@ class Point(Publishable):
     map_view = models.CharField(
         "body map view", max_length=5, choices=MapView, default=MapView.BACK
     )
-    map_x = models.DecimalField(
-        "body map x (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Across the body map from the left edge, 0 to 100.",
-    )
-    map_y = models.DecimalField(
-        "body map y (%)",
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="Down the body map from the top edge, 0 to 100.",
-    )
+    map_x = percent_field("body map x (%)", "Across the body map from the left edge, 0 to 100.")
+    map_y = percent_field("body map y (%)", "Down the body map from the top edge, 0 to 100.")
 
     objects = PointQuerySet.as_manager()
 
@@ -415,20 +412,12 @@ class PointAlias(models.Model):
         return self.name
 
 
-class PointReference(models.Model):
-    """A source cited on a point's page, numbered by its position."""
+class PointReference(Citation):
+    """A source cited on a point's page."""
 
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="citations")
-    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
-    position = models.PositiveSmallIntegerField(
-        default=1, help_text="Its number in the text: write [1] to cite the first."
-    )
 
-    class Meta:
-        ordering = ["position", "pk"]
+    class Meta(Citation.Meta):
         constraints = [
             models.UniqueConstraint(fields=["point", "reference"], name="point_reference_once")
         ]
-
-    def __str__(self):
-        return f"[{self.position}] {self.reference}"

@@ -50,3 +50,19 @@ class Reference(models.Model):
     def link(self):
         """Where a reader can read the source: its DOI if it has one, else its web address."""
         return f"https://doi.org/{self.doi}" if self.doi else self.url
+
+
+class Citation(models.Model):
+    """A source cited on a page, numbered by its position: [1] in the text links to it."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text="Its number in the text: write [1] to cite the first."
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"[{self.position}] {self.reference}"

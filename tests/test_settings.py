@@ -1,6 +1,7 @@
 """Settings come from the environment, fail loudly when production would be unsafe, and make
 SQLite safe for several server processes."""
 
+import json
 import os
 import subprocess
 import sys
@@ -179,3 +180,15 @@ def test_sqlite_survives_several_processes_writing_at_once(tmp_path):
         DATABASE_URL=database_url,
     )
     assert journal.stdout.split() == ["wal", "160"]
+
+
+def test_production_logs_one_json_object_per_line():
+    result = run_python(
+        "import logging; logging.getLogger('points').warning('Something happened: %s', 42)",
+        **PRODUCTION_ENV,
+    )
+
+    entry = json.loads(result.stdout.strip().splitlines()[-1])
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "points"
+    assert entry["message"] == "Something happened: 42"

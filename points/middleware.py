@@ -14,7 +14,8 @@ class PageRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        # A path with a NUL byte is no page's old address (and PostgreSQL refuses to compare it).
+        if response.status_code != 404 or "\x00" in request.path:
             return response
         new_path = (
             PageRedirect.objects.filter(old_path=request.path)

@@ -2,8 +2,10 @@
 may see is decided in one place (`published()` / `viewable_by()`)."""
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, JsonResponse
@@ -41,15 +43,19 @@ logger = logging.getLogger(__name__)
 @require_GET
 @cache_public_page
 def home(request):
-    articles = Article.objects.published().select_related("author")
-    points = list(Point.objects.published().prefetch_related("images"))
+    published = Point.objects.published()
     context = {
-        "articles": articles,
-        "points": points,
-        "body_map": body_map(points),
+        "articles": Article.objects.published().select_related("author")[:5],
+        "points": published.prefetch_related("images")[:HOME_POINTS],
+        "point_count": published.count(),
+        "body_map": body_map(published.for_map()),
         "conditions": Condition.objects.with_published_points(),
     }
     return render(request, "points/home.html", context)
+
+
+HOME_POINTS = 12
+INDEX_POINTS_PER_PAGE = 24
 
 
 @require_GET
@@ -90,22 +96,27 @@ def article_page(request, article, *, form=None, status=200):
 
 
 @require_GET
-@cache_public_page(params=["area", "condition"])
+@cache_public_page(params=["area", "condition", "page"])
 def point_index(request):
-    """All points, or those matching the filters in the query string (bookmarkable)."""
-    published = list(Point.objects.published().prefetch_related("images", "conditions"))
+    """All points by body area, or those matching the filters in the query string
+    (bookmarkable), a page at a time."""
+    points = Point.objects.published().in_body_area_order()
     form = PointFilterForm(request.GET or None)
-    points, status = published, 200
+    status = 200
     if form.is_bound:
         if form.is_valid():
-            points = form.filter(published)
+            points = form.filter(points)
         else:
             status = 400
+    page = Paginator(points, INDEX_POINTS_PER_PAGE).get_page(request.GET.get("page"))
+    page_points = list(page.object_list.prefetch_related("images"))
     context = {
-        "points_by_area": group_by_body_area(points),
-        "count": len(points),
+        "points_by_area": group_by_body_area(page_points),
+        "page": page,
+        "count": page.paginator.count,
         "filter_form": form,
-        "body_map": body_map(published),
+        "body_map": body_map(page_points),
+        "filter_query": urlencode(form.cleaned_data if form.is_bound and form.is_valid() else {}),
     }
     return render(request, "points/point_index.html", context, status=status)
 

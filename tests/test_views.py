@@ -151,6 +151,34 @@ def test_point_index_groups_published_points_by_body_area(client):
     assert "Draftpoint" not in text
 
 
+def test_point_index_is_paginated_and_keeps_the_filters(client):
+    for number in range(30):
+        make_point(pinyin=f"Leg{number:02d}", body_area="leg", position=number)
+    make_point(pinyin="Handpoint", body_area="hand")
+
+    first = client.get(reverse("points:point-index"), {"area": "leg"})
+    second = client.get(reverse("points:point-index"), {"area": "leg", "page": 2})
+
+    assert "30 points match your filters." in first.text
+    assert "Page 1 of 2" in first.text
+    assert 'href="?area=leg&amp;condition=&amp;page=2"' in first.text
+    assert "Leg23" in first.text
+    assert "Leg24" not in first.text
+    assert "Leg24" in second.text
+    assert "Handpoint" not in first.text + second.text
+
+
+def test_home_shows_some_points_and_links_to_all_of_them(client):
+    for number in range(15):
+        make_point(pinyin=f"Point{number:02d}", position=number)
+
+    glance = client.get(reverse("points:home")).text.split("Points at a glance")[1]
+
+    assert "Point11</a>" in glance
+    assert "Point12</a>" not in glance
+    assert "See all 15 points" in glance
+
+
 def test_author_page_shows_bio_and_published_articles(client):
     article = make_article(title="Published piece")
     author = article.author
@@ -314,7 +342,7 @@ class TestQueryCounts:
         for _ in range(points):
             make_image(make_point())
         render_client.get(reverse("points:home"))
-        with django_assert_num_queries(4):
+        with django_assert_num_queries(6):
             render_client.get(reverse("points:home"))
         with django_assert_num_queries(4):
             render_client.get(reverse("points:point-index"))

@@ -62,13 +62,15 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "points.middleware.ExtraSecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cached public pages are answered here, before sessions, auth and the view.
+    "points.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a 404 with a permanent redirect when a page's slug changed (see KeepsOldURLs).
     "points.middleware.PageRedirectMiddleware",
     # Locks out repeated failed admin logins (after the authentication middleware).

@@ -15,6 +15,7 @@ own comments awaiting moderation (their cookie), anything but GET/HEAD and a 200
 set cookies, and query strings the view does not declare.
 """
 
+import gzip
 import hashlib
 import uuid
 from functools import wraps
@@ -30,7 +31,9 @@ from django.utils.text import compress_string
 from points.comments import OWN_COMMENTS_COOKIE
 
 VERSION_KEY = "content-version"
-PASSED_ON_HEADERS = ["Content-Security-Policy", "X-Robots-Tag"]
+# Headers set by middleware that a cache hit skips (see PageCacheMiddleware's place in
+# settings.MIDDLEWARE); the outer middleware (security headers, CSP) run on hits too.
+PASSED_ON_HEADERS = ["X-Robots-Tag"]
 
 
 def content_version():
@@ -87,15 +90,30 @@ def seconds_until_next_publication():
     return max(1, int((moment - timezone.now()).total_seconds()))
 
 
-def is_shared_request(request, params):
+def is_shared_request(request):
     """Does this request get the page everybody gets?"""
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method in {"GET", "HEAD"}
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and OWN_COMMENTS_COOKIE not in request.COOKIES
-        and set(request.GET) <= set(params)
     )
+
+
+class PageCacheMiddleware:
+    """Answer a request for a cached page before sessions, authentication, URL routing and the
+    view run: a hit costs one version read and one entry read from the cache, and no query.
+    Pages get into the cache through the `cache_public_page` decorator on their view."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_shared_request(request):
+            entry = cache.get(page_key(request))
+            if entry is not None:
+                return respond(request, entry, "hit")
+        return self.get_response(request)
 
 
 def page_key(request):
@@ -104,26 +122,21 @@ def page_key(request):
 
 
 def cache_public_page(view=None, *, params=()):
-    """Serve the view's page from the cache to everybody without cookies; `params` are the
-    query parameters that select a different page (each combination is cached apart)."""
+    """Store the view's page for everybody without cookies (PageCacheMiddleware serves it from
+    then on); `params` are the query parameters that select a different page, each
+    combination cached apart. Any other query string is rendered and not stored."""
 
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not is_shared_request(request, params):
-                return view(request, *args, **kwargs)
-            key = page_key(request)
-            entry = cache.get(key)
-            if entry is None:
-                response = view(request, *args, **kwargs)
-                if not is_shareable_response(response):
-                    return response
-                entry = make_entry(response)
-                cache.set(key, entry, page_lifetime())
-                state = "miss"
-            else:
-                state = "hit"
-            return respond(request, entry, state)
+            response = view(request, *args, **kwargs)
+            if not (is_shared_request(request) and set(request.GET) <= set(params)):
+                return response
+            if not is_shareable_response(response):
+                return response
+            entry = make_entry(response)
+            cache.set(page_key(request), entry, page_lifetime())
+            return respond(request, entry, "miss")
 
         return wrapper
 
@@ -144,7 +157,7 @@ def is_shareable_response(response):
 def make_entry(response):
     content = response.content
     return {
-        "content": content,
+        # Only the gzipped page is kept: nearly every browser takes it as it is.
         "gzipped": compress_string(content),
         "content_type": response["Content-Type"],
         "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
@@ -161,7 +174,9 @@ def respond(request, entry, state):
         response = HttpResponse(entry["gzipped"], content_type=entry["content_type"])
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(entry["content"], content_type=entry["content_type"])
+        response = HttpResponse(
+            gzip.decompress(entry["gzipped"]), content_type=entry["content_type"]
+        )
     for name, value in entry["headers"].items():
         response[name] = value
     response["ETag"] = entry["etag"]

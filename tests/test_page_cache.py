@@ -37,7 +37,10 @@ def test_second_reader_gets_the_cached_page(client, point):
     assert "public" in second["Cache-Control"]
     assert "s-maxage=60" in second["Cache-Control"]
     assert "Accept-Encoding" in second["Vary"]
-    assert "Content-Security-Policy" in second
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert second.content == first.content
 
 
 def test_saving_a_point_shows_the_change_at_once(client, point):

@@ -44,16 +44,18 @@ logger = logging.getLogger(__name__)
 @cache_public_page
 def home(request):
     published = Point.objects.published()
+    points = list(published.prefetch_related("images")[:HOME_POINTS])
     context = {
         "articles": Article.objects.published().select_related("author")[:5],
-        "points": published.prefetch_related("images")[:HOME_POINTS],
+        "points": points,
         "point_count": published.count(),
-        "body_map": body_map(published.for_map()),
+        "body_map": body_map(points),
         "conditions": Condition.objects.with_published_points(),
     }
     return render(request, "points/home.html", context)
 
 
+# The home page shows the first points, on the map too; the point index has them all.
 HOME_POINTS = 12
 INDEX_POINTS_PER_PAGE = 24
 

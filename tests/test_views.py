@@ -342,7 +342,7 @@ class TestQueryCounts:
         for _ in range(points):
             make_image(make_point())
         render_client.get(reverse("points:home"))
-        with django_assert_num_queries(6):
+        with django_assert_num_queries(5):
             render_client.get(reverse("points:home"))
         with django_assert_num_queries(4):
             render_client.get(reverse("points:point-index"))

@@ -151,21 +151,6 @@ class PointQuerySet(PublishableQuerySet):
         )
         return self.order_by(area_order, "position", "code")
 
-    def for_map(self, *, limit=60):
-        """What the body map needs of the first `limit` points: a map with more markers than
-        that would be unreadable anyway."""
-        return self.order_by("position", "code").only(
-            "slug",
-            "code",
-            "pinyin",
-            "where_short",
-            "body_area",
-            "sides",
-            "map_view",
-            "map_x",
-            "map_y",
-        )[:limit]
-
     def with_condition_list(self):
         """Annotate `condition_list`, the point's conditions as "slug<TAB>name" lines, so a
         point's page needs no query of its own for them (see `Point.condition_links`)."""

@@ -57,7 +57,7 @@ def home(request):
 
 # The home page shows the first points, on the map too; the point index has them all.
 HOME_POINTS = 12
-INDEX_POINTS_PER_PAGE = 24
+INDEX_POINTS_PER_PAGE = 12
 
 
 @require_GET

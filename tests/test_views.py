@@ -355,3 +355,12 @@ class TestQueryCounts:
 
         assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
         assert second.content == first.content
+
+
+def test_gachs_old_numbers_are_never_shown_as_modern_codes(client):
+    point = make_point(code="BL52", pinyin="Zhishi")
+    point.aliases.create(name="B47", kind="old-code")
+
+    text = client.get(point.get_absolute_url()).text
+
+    assert 'B47 <span class="alias__kind">(Gach’s older numbering, not the modern BL point' in text

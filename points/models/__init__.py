@@ -1,3 +1,4 @@
+from points.models.aliases import AliasKind, PointAlias
 from points.models.articles import Article, ArticleReference, ArticleSection, Author
 from points.models.comments import (
     Comment,
@@ -9,14 +10,12 @@ from points.models.comments import (
 from points.models.disclaimer import Disclaimer
 from points.models.images import PointImage
 from points.models.points import (
-    AliasKind,
     BodyArea,
     Channel,
     Condition,
     Confidence,
     MapView,
     Point,
-    PointAlias,
     PointReference,
     Posture,
     Pressure,

@@ -1,23 +1,21 @@
-"""The editors' workspace. Editors are not programmers: every screen groups its fields, explains
-them in plain words, and shows pictures as thumbnails."""
+"""The editors' workspace for content: points, pictures, articles, authors, sources and the
+disclaimer. Editors are not programmers: every screen groups its fields, explains them in plain
+words, and shows pictures as thumbnails."""
 
 from datetime import timedelta
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from points.body_map import FIGURES
-from points.comments import notify_reader_of_reply
 from points.models import (
     Article,
     ArticleReference,
     ArticleSection,
     Author,
-    Comment,
-    CommentStatus,
     Condition,
     Disclaimer,
     PageRedirect,
@@ -26,10 +24,8 @@ from points.models import (
     PointImage,
     PointReference,
     Reference,
-    ResultReport,
     Reviewer,
 )
-from points.page_cache import content_changed
 
 
 class ReviewDueFilter(admin.SimpleListFilter):
@@ -322,110 +318,6 @@ class DisclaimerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class ResultReportInline(admin.TabularInline):
-    model = ResultReport
-    extra = 0
-    autocomplete_fields = ["point"]
-    verbose_name = "result report"
-    verbose_name_plural = "Result reports (counted on the point's page once approved)"
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    """The moderation queue: newest first, waiting comments on top by default filter."""
-
-    list_display = ["excerpt", "name", "page", "result", "status", "created_at", "has_reply"]
-    list_display_links = ["excerpt"]
-    list_filter = ["status", "point", "article", "created_at"]
-    search_fields = ["name", "text", "reply"]
-    list_select_related = ["point", "article"]
-    date_hierarchy = "created_at"
-    ordering = ["-created_at"]
-    actions = ["approve", "mark_as_spam"]
-    inlines = [ResultReportInline]
-    readonly_fields = ["page_link", "created_at", "spam_reason", "replied_at", "replied_by"]
-    fieldsets = [
-        (
-            None,
-            {"fields": ["status", "page_link", "created_at", "spam_reason", "name", "text"]},
-        ),
-        (
-            "The site's reply",
-            {
-                "fields": ["reply", "replied_at", "replied_by"],
-                "description": "Shown under the comment. If the reader asked, they are emailed "
-                "once when a reply is first saved.",
-            },
-        ),
-        (
-            "Private (never shown)",
-            {"fields": ["email", "notify_on_reply"], "classes": ["collapse"]},
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("reports__point")
-
-    def has_add_permission(self, request):
-        return False  # Comments come from readers; editors reply to them.
-
-    @admin.display(description="Comment")
-    def excerpt(self, comment):
-        return comment.excerpt
-
-    @admin.display(description="Page")
-    def page(self, comment):
-        return comment.point.code if comment.point else comment.article
-
-    @admin.display(description="Page")
-    def page_link(self, comment):
-        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), comment.page)
-
-    @admin.display(description="Result")
-    def result(self, comment):
-        reports = comment.reports.all()
-        return ", ".join(f"{r.point.code}: {r.get_outcome_display()}" for r in reports) or "—"
-
-    @admin.display(description="Replied", boolean=True)
-    def has_reply(self, comment):
-        return bool(comment.reply)
-
-    @admin.action(description="Approve selected comments (publish them)")
-    def approve(self, request, queryset):
-        changed = queryset.exclude(status=CommentStatus.APPROVED).update(
-            status=CommentStatus.APPROVED
-        )
-        content_changed()
-        self.message_user(request, f"Approved {changed} comment(s).", messages.SUCCESS)
-
-    @admin.action(description="Mark selected comments as spam (hide them)")
-    def mark_as_spam(self, request, queryset):
-        changed = queryset.exclude(status=CommentStatus.SPAM).update(
-            status=CommentStatus.SPAM, spam_reason="Marked as spam by an editor."
-        )
-        content_changed()
-        self.message_user(request, f"Marked {changed} comment(s) as spam.", messages.SUCCESS)
-
-    def save_model(self, request, obj, form, change):
-        if "reply" in form.changed_data:
-            obj.replied_at = timezone.now() if obj.reply else None
-            obj.replied_by = request.user if obj.reply else None
-        super().save_model(request, obj, form, change)
-        notify_reader_of_reply(obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        content_changed()  # after the comment and its reports are saved
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        content_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        content_changed()
 
 
 @admin.register(PageRedirect)

@@ -3,11 +3,7 @@ page shows."""
 
 from django.templatetags.static import static
 
-
-def absolute(request, path):
-    from points.context_processors import absolute_url
-
-    return absolute_url(request, path)
+from points.context_processors import absolute_url as absolute
 
 
 def breadcrumbs(request, trail):

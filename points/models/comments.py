@@ -123,11 +123,6 @@ class Outcome(models.TextChoices):
     FELT_WORSE = "felt-worse", "Felt worse"
 
 
-class ResultReportQuerySet(models.QuerySet):
-    def approved(self):
-        return self.filter(comment__status=CommentStatus.APPROVED)
-
-
 class ResultReport(models.Model):
     """A reader's answer to "did this point work for you?", counted on the point's page."""
 
@@ -135,8 +130,6 @@ class ResultReport(models.Model):
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="reports")
     outcome = models.CharField(max_length=16, choices=Outcome)
     days_tried = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    objects = ResultReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "pk"]

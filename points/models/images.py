@@ -113,9 +113,3 @@ class PointImage(models.Model):
     def webp_srcset(self):
         storage = self.image.storage
         return ", ".join(f"{storage.url(r['name'])} {r['width']}w" for r in self.renditions)
-
-    @property
-    def smallest_rendition_url(self):
-        if not self.renditions:
-            return self.image.url
-        return self.image.storage.url(self.renditions[0]["name"])

@@ -349,11 +349,6 @@ class Point(Publishable):
         return f"{self.code} {self.pinyin}, {where}"
 
     @property
-    def display_name(self):
-        """ "BL23 Shenshu (Kidney Shu)": how the site names a point in headings and links."""
-        return f"{self.code} {self.pinyin} ({self.english_name})"
-
-    @property
     def duration_label(self):
         """ "1 to 2 minutes", "30 seconds"; empty when no source gives a duration."""
         low, high = self.duration_min_seconds, self.duration_max_seconds

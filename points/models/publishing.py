@@ -109,7 +109,3 @@ class Publishable(KeepsOldURLs):
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.published_at > timezone.now()
-
-    @property
-    def review_is_overdue(self):
-        return bool(self.next_review_due and self.next_review_due < timezone.localdate())

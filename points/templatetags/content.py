@@ -3,8 +3,11 @@ import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
+
+from points.context_processors import absolute_url
 
 register = template.Library()
 
@@ -48,17 +51,11 @@ def json_ld(data):
 
 
 @register.simple_tag(takes_context=True)
-def absolute_static(context, path):
-    """The absolute address of a static file, for tags read off-site (Open Graph images)."""
-    from django.templatetags.static import static
-
-    from points.context_processors import absolute_url
-
-    return absolute_url(context["request"], static(path))
+def absolute(context, path):
+    """An absolute address on this site, for tags read off-site (Open Graph images)."""
+    return absolute_url(context["request"], path)
 
 
 @register.simple_tag(takes_context=True)
-def absolute(context, path):
-    from points.context_processors import absolute_url
-
-    return absolute_url(context["request"], path)
+def absolute_static(context, path):
+    return absolute(context, static(path))

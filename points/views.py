@@ -298,7 +298,8 @@ def comments_context(request, page, form):
         own_waiting = list(
             Comment.objects.on(page).filter(pk__in=own_ids).exclude(status=CommentStatus.APPROVED)
         )
-        comments.attach_reports(own_waiting, ResultReport.objects.filter(comment__in=own_ids))
+        reports = ResultReport.objects.filter(comment__in=own_ids).select_related("point")
+        comments.attach_reports(own_waiting, reports)
     return {
         "comment_page": comments.approved_comment_page(page, request.GET.get("comments")),
         "own_waiting": own_waiting,

@@ -451,3 +451,22 @@ class TestEditorsAreTold:
         post_committed(website="bot")
 
         assert mail.outbox == []
+
+
+def test_own_waiting_comments_cost_the_same_queries_however_many(
+    render_client, point, django_assert_num_queries
+):
+    """Each waiting comment shows its report's point code: no query per comment."""
+    client = render_client
+    post(client, point, outcome=Outcome.HELPED_A_LOT)
+    client.get(point.get_absolute_url())  # warms the shared data
+    # 6 for the page, 2 for the reader's waiting comments and their reports.
+    with django_assert_num_queries(8):
+        client.get(point.get_absolute_url())
+    for _ in range(4):
+        post(client, point, outcome=Outcome.NO_CHANGE)
+
+    with django_assert_num_queries(8):
+        response = client.get(point.get_absolute_url())
+
+    assert response.text.count("Awaiting moderation: only you can see this") == 5

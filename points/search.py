@@ -47,7 +47,9 @@ def search(raw_query):
         return results
     results.points = search_points(query)
     results.conditions = list(
-        Condition.objects.filter(Q(name__icontains=query) | Q(description__icontains=query))
+        Condition.objects.with_published_points().filter(
+            Q(name__icontains=query) | Q(description__icontains=query)
+        )
     )
     results.articles = list(
         Article.objects.published()
@@ -134,7 +136,7 @@ def suggest(query, *, limit=5):
             vocabulary[name.casefold()] = name
         for alias in point.aliases.all():
             vocabulary[alias.name.casefold()] = alias.name
-    for name in Condition.objects.values_list("name", flat=True):
+    for name in Condition.objects.with_published_points().values_list("name", flat=True):
         vocabulary[name.casefold()] = name
     matches = difflib.get_close_matches(query.casefold(), vocabulary, n=limit, cutoff=0.6)
     return [vocabulary[match] for match in matches]

@@ -211,6 +211,14 @@ class TestSearch:
         assert set(response.context["results"].points) == {points["bl40"], points["bl23"]}
         assert "/conditions/sciatica/" in response.text
 
+    def test_complaints_with_only_draft_points_are_not_offered(self, client, points):
+        points["draft"].conditions.add(make_condition(name="Hip tension", slug="hip-tension"))
+
+        response = client.get(reverse("points:search"), {"q": "hip tension"})
+
+        assert response.context["results"].conditions == []
+        assert "/conditions/hip-tension/" not in response.text
+
     def test_drafts_are_never_found(self, client, points):
         assert client.get(reverse("points:search"), {"q": "Huantiao"}).context["results"].count == 0
 

@@ -49,12 +49,16 @@ def content_changed(**kwargs):
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def cached_for_this_version(name, compute, *, timeout=None):
+def cached_for_this_version(name, compute):
     """A small piece of site-wide data (the disclaimer, the reading order), computed once per
     content version and shared by all workers; never kept past the next scheduled publication."""
-    if timeout is None:
-        timeout = page_lifetime()
-    return cache.get_or_set(f"{name}:{content_version()}", compute, timeout)
+    key = f"{name}:{content_version()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        # The lifetime costs cache reads of its own: work it out only when storing.
+        cache.set(key, value, page_lifetime())
+    return value
 
 
 def page_lifetime():

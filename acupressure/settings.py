@@ -271,6 +271,9 @@ else:
 # PAGE_CACHE_SECONDS; editors' saves invalidate them at once.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Rendered pieces of pages (a point's text and pictures, its comments) are kept apart too, so a
+# page the page cache does not have is put together quickly (points/fragments.py).
+FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE_ENABLED", default=True)
 # How long shared caches (a CDN, a proxy) may keep a public page.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 

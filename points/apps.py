@@ -7,19 +7,22 @@ class PointsConfig(AppConfig):
     verbose_name = "Acupressure content"
 
     def ready(self):
-        from points.page_cache import content_changed
+        from points.page_cache import comment_saved, comments_changed, content_changed
         from points.roles import sync_editors_group
 
         # After auth's own post_migrate handler has created the permissions (points comes later
         # in INSTALLED_APPS, so its handlers run later).
         post_migrate.connect(sync_editors_group, sender=self)
 
-        # Any saved or deleted content makes cached pages stale. Comments are the exception:
-        # readers post them all the time and they change no page until an editor approves
-        # one, which CommentAdmin reports itself.
+        # Any saved or deleted content makes cached pages stale. Comments have a version of
+        # their own (see points.fragments), and a reader's new comment changes no page until an
+        # editor approves it: CommentAdmin reports its bulk actions itself.
+        comment_models = {"comment", "resultreport"}
         for model in self.get_models():
-            if model._meta.model_name in {"comment", "resultreport"}:
-                continue
-            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model}")
-            post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{model}")
+            if model._meta.model_name in comment_models:
+                post_save.connect(comment_saved, sender=model, dispatch_uid=f"cache-{model}")
+                post_delete.connect(comments_changed, sender=model, dispatch_uid=f"cache-d-{model}")
+            else:
+                post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model}")
+                post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{model}")
         m2m_changed.connect(content_changed, dispatch_uid="cache-m2m")

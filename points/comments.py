@@ -208,14 +208,19 @@ class CommentPage:
         return self.number < self.num_pages
 
 
+def page_number(value):
+    """A page number from the query string: 1 unless it is a whole number above 1."""
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
 def approved_comment_page(page, number):
     """The approved comments on `page`'s comment page `number` with their result reports, in a
     fixed number of queries however many there are: the total comes with the rows (a window
     count); on a point's page each comment's report about that point comes with them too."""
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     per_page = settings.COMMENTS_PER_PAGE
     approved = Comment.objects.on(page).approved()
     rows = slice((number - 1) * per_page, number * per_page)

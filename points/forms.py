@@ -53,17 +53,15 @@ class CommentForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args, page, report_points=None, **kwargs):
-        """`report_points`: the points a reader may report on (an article's); None on a point's
-        own page, where a report is about that point."""
+        """`report_points`: a queryset of the points a reader may report on (an article's);
+        None on a point's own page, where a report is about that point."""
         super().__init__(*args, **kwargs)
         self.page = page
         self.report_points = report_points
         if report_points is None:
             del self.fields["points"]
         else:
-            self.fields["points"].queryset = Point.objects.filter(
-                pk__in=[point.pk for point in report_points]
-            )
+            self.fields["points"].queryset = report_points
         if not self.is_bound:
             self.initial["token"] = make_token(page)
         self.fields["email"].widget.attrs["autocomplete"] = "email"

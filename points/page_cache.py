@@ -5,9 +5,12 @@ form is protected by Sec-Fetch-Site/Origin, see points/security.py) and no CSP n
 pages have no inline code). So a rendered page can be stored once and served to every anonymous
 reader, by this cache and by a CDN or proxy.
 
-Correctness: every cache key includes a *content version*, a random value kept in the shared
-cache. Saving or deleting any content (see `points.apps`) and every moderation action replaces
-it, so the next request renders afresh and the old entries simply expire. A page is also never
+Correctness: every cache key includes the *versions* of what it shows: random values kept in the
+shared cache. Saving or deleting any content replaces the content version (see `points.apps`);
+approving, hiding, editing or deleting a comment replaces the comments version; either replaces
+the pages version, which whole pages are kept under, since a page shows both. The next request
+then renders afresh and the old entries simply expire. The pieces of pages kept in
+`points.fragments` use only the versions of what they show. A page is also never
 kept past the next scheduled publication, so a scheduled page goes live on time.
 
 Not cached: editors (they have a session cookie, and previews are private), readers with their
@@ -31,22 +34,56 @@ from django.utils.text import compress_string
 from points.comments import OWN_COMMENTS_COOKIE
 
 VERSION_KEY = "content-version"
+COMMENTS_VERSION_KEY = "comments-version"
+# Changes with either: a page shows both, and a cache hit should cost one version read.
+PAGES_VERSION_KEY = "pages-version"
 # Headers set by middleware that a cache hit skips (see PageCacheMiddleware's place in
 # settings.MIDDLEWARE); the outer middleware (security headers, CSP) run on hits too.
 PASSED_ON_HEADERS = ["X-Robots-Tag"]
 
 
 def content_version():
-    version = cache.get(VERSION_KEY)
+    return current_version(VERSION_KEY)
+
+
+def comments_version():
+    return current_version(COMMENTS_VERSION_KEY)
+
+
+def pages_version():
+    return current_version(PAGES_VERSION_KEY)
+
+
+def current_version(key):
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+        cache.add(key, uuid.uuid4().hex, None)
+        version = cache.get(key)
     return version
 
 
 def content_changed(**kwargs):
     """Make every cached page and fragment stale: called whenever content is saved."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    cache.set_many({VERSION_KEY: uuid.uuid4().hex, PAGES_VERSION_KEY: uuid.uuid4().hex}, None)
+
+
+def comments_changed(**kwargs):
+    """Make every cached page, and the cached comments, stale; the pages' other fragments stay
+    (see `points.fragments`). Called by moderation, and whenever a comment that readers may see
+    is saved or deleted."""
+    cache.set_many(
+        {COMMENTS_VERSION_KEY: uuid.uuid4().hex, PAGES_VERSION_KEY: uuid.uuid4().hex}, None
+    )
+
+
+def comment_saved(instance, created, **kwargs):
+    """A reader's new comment (or its report) waits for moderation and changes no page; any
+    other saved comment may be one that readers see."""
+    from points.models import CommentStatus
+
+    comment = getattr(instance, "comment", instance)
+    if not (created and comment.status != CommentStatus.APPROVED):
+        comments_changed()
 
 
 def cached_for_this_version(name, compute):
@@ -122,7 +159,7 @@ class PageCacheMiddleware:
 
 def page_key(request):
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{content_version()}:{request.get_host()}:{path}"
+    return f"page:{pages_version()}:{request.get_host()}:{path}"
 
 
 def cache_public_page(view=None, *, params=()):

@@ -12,6 +12,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django.views.static import serve
@@ -20,6 +21,7 @@ from points import comments, structured_data
 from points.body_map import body_map
 from points.context_processors import absolute_url
 from points.forms import CommentForm, PointFilterForm
+from points.fragments import Fragments, page_fragments
 from points.models import (
     Article,
     ArticleSection,
@@ -44,15 +46,17 @@ logger = logging.getLogger(__name__)
 @cache_public_page
 def home(request):
     published = Point.objects.published()
-    points = list(published.prefetch_related("images")[:HOME_POINTS])
+    points = SimpleLazyObject(lambda: list(published.prefetch_related("images")[:HOME_POINTS]))
+    # Lazy: none of it is fetched when the page's content comes from its fragment.
     context = {
         "articles": Article.objects.published().select_related("author")[:5],
         "points": points,
-        "point_count": published.count(),
-        "body_map": body_map(points),
+        "point_count": SimpleLazyObject(published.count),
+        "body_map": SimpleLazyObject(lambda: body_map(points)),
         "conditions": Condition.objects.with_published_points(),
     }
-    return render(request, "points/home.html", context)
+    fragments = page_fragments(request, "home", content=["home"])
+    return render_with_fragments(request, "points/home.html", context, fragments)
 
 
 # The home page shows the first points, on the map too; the point index has them all.
@@ -60,13 +64,21 @@ HOME_POINTS = 12
 INDEX_POINTS_PER_PAGE = 12
 
 
+# The fragments of an article's and a point's page (see points.fragments), by what they show.
+# A point's page also has readers' results; both pages have the comment form's fields.
+ARTICLE_FRAGMENTS = ["og-image", "structured-data", "article", "comment-form"]
+POINT_FRAGMENTS = ["og-image", "preload", "structured-data", "point", "sources", "comment-form"]
+
+
 @require_GET
 @cache_public_page(params=["comments"])
 def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.viewable_by(request.user).with_page_relations(), slug=slug
-    )
-    return article_page(request, article)
+    fragments = fragments_of(request, f"article:{slug}", ARTICLE_FRAGMENTS, ["comments"])
+    articles = Article.objects.viewable_by(request.user).select_related("author")
+    if not fragments.complete:
+        articles = articles.with_page_relations()
+    article = get_object_or_404(articles, slug=slug)
+    return article_page(request, article, fragments)
 
 
 @csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
@@ -77,24 +89,33 @@ def article_comment(request, slug):
     return post_comment(request, article, article_page)
 
 
-def article_page(request, article, *, form=None, status=200):
-    report_points = article_points(article)
-    form = form or CommentForm(page=article, report_points=report_points)
-    first_image = next((p.images.all()[0] for p in report_points if p.images.all()), None)
+def article_page(request, article, fragments, *, form=None, status=200):
+    form = form or CommentForm(page=article, report_points=article.reportable_points())
+
+    def first_image_url():
+        images = (image for point in article_points(article) for image in point.images.all())
+        return next((image.image.url for image in images), None)
+
+    # Lazy (the template calls a function): used only when a fragment is rendered.
     context = {
         "article": article,
-        "og_image": first_image.image.url if first_image else None,
-        "structured_data": [
-            structured_data.article(
-                request, article, image_path=first_image.image.url if first_image else None
-            ),
-            structured_data.breadcrumbs(
-                request,
-                [("Home", reverse("points:home")), (article.title, article.get_absolute_url())],
-            ),
-        ],
+        "og_image": first_image_url,
+        "structured_data": SimpleLazyObject(
+            lambda: [
+                structured_data.article(request, article, image_path=first_image_url()),
+                structured_data.breadcrumbs(
+                    request,
+                    [
+                        ("Home", reverse("points:home")),
+                        (article.title, article.get_absolute_url()),
+                    ],
+                ),
+            ]
+        ),
     } | comments_context(request, article, form)
-    return render_page(request, "points/article_detail.html", context, article, status=status)
+    return render_page(
+        request, "points/article_detail.html", context, article, fragments, status=status
+    )
 
 
 @require_GET
@@ -209,10 +230,23 @@ def robots_txt(request):
 @require_GET
 @cache_public_page(params=["comments"])
 def point_detail(request, slug):
-    point = get_object_or_404(
-        point_page_queryset(Point.objects.viewable_by(request.user)), slug=slug
+    fragments = fragments_of(request, f"point:{slug}", POINT_FRAGMENTS, ["results", "comments"])
+    points = Point.objects.viewable_by(request.user)
+    if not fragments.complete:
+        points = point_page_queryset(points)
+    point = get_object_or_404(points, slug=slug)
+    return point_page(request, point, fragments)
+
+
+def fragments_of(request, scope, content, comment_fragments):
+    """The fragments of an article's or a point's page, with the page of comments asked for."""
+    return page_fragments(
+        request,
+        scope,
+        content=content,
+        comments=comment_fragments,
+        comments_page=comments.page_number(request.GET.get("comments")),
     )
-    return point_page(request, point)
 
 
 @csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
@@ -230,45 +264,51 @@ def point_page_queryset(points):
     return points.with_page_relations().prefetch_related(Prefetch("sections", sections))
 
 
-def point_page(request, point, *, form=None, status=200):
+def point_page(request, point, fragments, *, form=None, status=200):
     reading_order = cached_for_this_version("reading-order", Point.objects.reading_order)
     previous_point, next_point = point.neighbours_in(reading_order)
+    # Lazy: used only when a fragment is rendered (the point then has its annotations).
     context = {
         "point": point,
         "previous_point": previous_point,
         "next_point": next_point,
-        "results": ResultSummary.of(point),
-        "body_map": body_map([point], current=point),
-        "structured_data": [
-            structured_data.point(request, point),
-            structured_data.breadcrumbs(
-                request,
-                [
-                    ("Home", reverse("points:home")),
-                    ("Points", reverse("points:point-index")),
-                    (f"{point.code} {point.pinyin}", point.get_absolute_url()),
-                ],
-            ),
-        ],
+        "results": SimpleLazyObject(lambda: ResultSummary.of(point)),
+        "body_map": SimpleLazyObject(lambda: body_map([point], current=point)),
+        "structured_data": SimpleLazyObject(
+            lambda: [
+                structured_data.point(request, point),
+                structured_data.breadcrumbs(
+                    request,
+                    [
+                        ("Home", reverse("points:home")),
+                        ("Points", reverse("points:point-index")),
+                        (f"{point.code} {point.pinyin}", point.get_absolute_url()),
+                    ],
+                ),
+            ]
+        ),
     } | comments_context(request, point, form or CommentForm(page=point))
-    return render_page(request, "points/point_detail.html", context, point, status=status)
+    return render_page(
+        request, "points/point_detail.html", context, point, fragments, status=status
+    )
 
 
 def post_comment(request, page, render_page_with):
     """Store a reader's comment and send them back to it (post/redirect/get), or show the page
-    again with their text kept and what to fix: 400 for a bad form, 429 when over the limit."""
-    report_points = article_points(page) if isinstance(page, Article) else None
+    again with their text kept and what to fix: 400 for a bad form, 429 when over the limit.
+    A page shown again is rendered in full (no fragments): it is rare, and the form differs."""
+    report_points = page.reportable_points() if isinstance(page, Article) else None
     form = CommentForm(request.POST, page=page, report_points=report_points)
     unexpected = set(request.POST) - set(form.fields)
     if unexpected:
         form.add_error(None, "The form contained fields we do not know. Please send it again.")
     if unexpected or not form.is_valid():
         form.refresh_token()
-        return render_page_with(request, page, form=form, status=400)
+        return render_page_with(request, page, Fragments(), form=form, status=400)
     if form.is_expired():
         form.add_error(None, "This form was open too long to be accepted. Please send it again.")
         form.refresh_token()
-        return render_page_with(request, page, form=form, status=400)
+        return render_page_with(request, page, Fragments(), form=form, status=400)
     try:
         comment = comments.submit_comment(
             page=page, form=form, client_hash=comments.client_hash(request)
@@ -280,7 +320,7 @@ def post_comment(request, page, render_page_with):
             "send this one again; your text is kept below.",
         )
         form.refresh_token()
-        response = render_page_with(request, page, form=form, status=429)
+        response = render_page_with(request, page, Fragments(), form=form, status=429)
         response["Retry-After"] = str(settings.COMMENT_RATE_LIMIT_SECONDS)
         return response
     response = redirect(f"{page.get_absolute_url()}#comment-{comment.pk}")
@@ -300,8 +340,9 @@ def comments_context(request, page, form):
         )
         reports = ResultReport.objects.filter(comment__in=own_ids).select_related("point")
         comments.attach_reports(own_waiting, reports)
+    number = request.GET.get("comments")
     return {
-        "comment_page": comments.approved_comment_page(page, request.GET.get("comments")),
+        "comment_page": SimpleLazyObject(lambda: comments.approved_comment_page(page, number)),
         "own_waiting": own_waiting,
         "comment_form": form,
     }
@@ -348,18 +389,26 @@ def media(request, path):
 MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 
 
-def render_page(request, template_name, context, page, *, status=200):
+def render_page(request, template_name, context, page, fragments, *, status=200):
     """Render a publishable page; a draft (seen only by staff) is marked as a preview and kept
     out of caches and search engines."""
-    response = render(
+    response = render_with_fragments(
         request,
         template_name,
         context | {"is_preview": not page.is_public, "preview_page": page},
+        fragments if page.is_public else Fragments(),
         status=status,
     )
     if not page.is_public:
         patch_cache_control(response, private=True, no_cache=True)
         response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def render_with_fragments(request, template_name, context, fragments, *, status=200):
+    """Render a page whose template marks `{% fragment %}`s, and keep those it rendered."""
+    response = render(request, template_name, context | {"fragments": fragments}, status=status)
+    fragments.store()
     return response
 
 

@@ -7,19 +7,24 @@ development, so no HTTPS redirects):
 
   0. Set-up. One point (BL23) gets 5 pictures (saved through PointImage, as an editor's upload)
      and 200 approved comments with result reports: the heaviest page a reader meets.
-  1. Queries: each page type is rendered once with Django's test client (page cache off, after
-     one warm-up request) and its SQL queries are counted (--show-queries prints them).
+  1. Queries: each page type is rendered in full with Django's test client (page cache and
+     page fragments off, after one warm-up request) and its SQL queries are counted; then again
+     when put together from cached fragments (--show-queries prints them).
   2. Warm: gunicorn (2 workers, 127.0.0.1 only) with the page cache on. wrk measures a static
      file served by whitenoise (the site's CSS) and each page type (home, article, point,
      point index), interleaved over several rounds.
   3. Page weight: the point page's HTML and the CSS and JS it links, gzipped as served, and
      its pictures counted apart.
-  4. Cold: the same rounds on a second gunicorn started with PAGE_CACHE_ENABLED=False. Small
-     site-wide fragments (reading order, disclaimer) stay cached, as they do in production.
-  5. Scale (--scale only): each page type's render time (test client, page cache off, median
-     of N) with the demo content, then again after seeding 100x the content with bulk_create
-     (1,000 points with their names, complaints and references, 100 articles, 100,000 comments
-     with result reports; no pictures for the generated points).
+  4. Cold: the same rounds on a second gunicorn started with PAGE_CACHE_ENABLED=False: every
+     request misses the page cache and the page is put together from the cached fragments
+     (points/fragments.py), as after a comment is approved or a cached page expires.
+     Then, for information, a third gunicorn that renders every page in full (page cache and
+     fragments off), as the first request after an editor's save does. Small site-wide data
+     (reading order, disclaimer) stays cached in both, as it does in production.
+  5. Scale (--scale only): each page type's full render time (test client, page cache and
+     fragments off, median of N) with the demo content, then again after seeding 100x the
+     content with bulk_create (1,000 points with their names, complaints and references, 100
+     articles, 100,000 comments with result reports; no pictures for the generated points).
   It ends with a table of the targets: measured figure, target, PASS/FAIL.
 
 How to run (from the project folder; `make bench` runs the first line):
@@ -347,7 +352,9 @@ def wrk_path() -> str:
 # --- The throwaway site ----------------------------------------------------------------------
 
 
-def site_env(workdir: Path, secret_key: str, *, page_cache: bool) -> dict[str, str]:
+def site_env(
+    workdir: Path, secret_key: str, *, page_cache: bool, fragments: bool = True
+) -> dict[str, str]:
     """The environment of every command and server of the run. Everything that could change
     what is measured is set explicitly: gunicorn.conf.py reads the project's .env, and values
     already in the environment win over it."""
@@ -368,6 +375,7 @@ def site_env(workdir: Path, secret_key: str, *, page_cache: bool) -> dict[str, s
         "CACHE_URL": "",
         "CACHE_DIR": str(workdir / "cache"),
         "PAGE_CACHE_ENABLED": str(page_cache),
+        "FRAGMENT_CACHE_ENABLED": str(fragments),
         "PAGE_CACHE_SECONDS": "600",
         "COMMENTS_PER_PAGE": "20",
         "SITE_URL": "",
@@ -566,7 +574,9 @@ def measure_page_weight(port: int) -> list[Verdict]:
     ]
 
 
-def measure_queries(env: dict[str, str], *, show: bool) -> list[Verdict]:
+def measure_queries(env: dict[str, str], *, show: bool, label: str = "") -> list[Verdict]:
+    """The target is for the page rendered in full; with a `label` the figures are shown for
+    information."""
     counts = django_task(env, "queries")
     verdicts = []
     for name, found in counts.items():
@@ -574,11 +584,11 @@ def measure_queries(env: dict[str, str], *, show: bool) -> list[Verdict]:
         if show:
             for number, sql in enumerate(found["sql"], start=1):
                 print(f"      {number}. {sql}")
-        is_point = name == "point"
+        is_point = name == "point" and not label
         verdicts.append(
             Verdict(
                 3,
-                f"queries: {name} page",
+                f"queries: {name} page{f' ({label})' if label else ''}",
                 str(found["count"]),
                 f"<= {POINT_MAX_QUERIES}" if is_point else "-",
                 found["count"] <= POINT_MAX_QUERIES if is_point else None,
@@ -597,7 +607,7 @@ def measure_scale(env: dict[str, str], profile: Profile) -> list[Verdict]:
         f"{seeded['reports']:,} result reports"
     )
     after = django_task(env, "render-times", "--renders", renders)
-    print(f"  render time, median of {profile.renders} (test client, page cache off):")
+    print(f"  full render time, median of {profile.renders} (test client, no page cache):")
     verdicts = []
     for name in PAGES:
         demo, scaled = before[name]["median_ms"], after[name]["median_ms"]
@@ -629,6 +639,7 @@ def bench(args: argparse.Namespace, profile: Profile, workdir: Path, verdicts: l
     secret_key = secrets.token_urlsafe(50)
     warm_env = site_env(workdir, secret_key, page_cache=True)
     cold_env = site_env(workdir, secret_key, page_cache=False)
+    full_env = site_env(workdir, secret_key, page_cache=False, fragments=False)
     cpus = os.cpu_count() or 1
     print(
         f"Machine: {cpus} CPU cores. wrk ({profile.threads} threads, {profile.connections} "
@@ -647,14 +658,35 @@ def bench(args: argparse.Namespace, profile: Profile, workdir: Path, verdicts: l
     timed(prepare_site, "Set-up: fresh database, demo content, collectstatic", cold_env)
     verdicts += timed(
         measure_queries,
-        "Queries per page (test client, page cache off)",
-        cold_env,
+        "Queries per page, rendered in full (test client, page cache and fragments off)",
+        full_env,
         show=args.show_queries,
     )
+    verdicts += timed(
+        measure_queries,
+        "Queries per page, put together from fragments (test client, page cache off)",
+        cold_env,
+        show=args.show_queries,
+        label="from fragments",
+    )
     verdicts += timed(measure_warm, "Warm: page cache on", warm_env, workdir, profile)
-    verdicts += timed(measure_cold, "Cold: PAGE_CACHE_ENABLED=False", cold_env, workdir, profile)
+    verdicts += timed(
+        measure_cold,
+        "Cold: PAGE_CACHE_ENABLED=False (pages put together from fragments)",
+        cold_env,
+        workdir,
+        profile,
+    )
+    verdicts += timed(
+        measure_cold,
+        "Full render: PAGE_CACHE_ENABLED=False FRAGMENT_CACHE_ENABLED=False (information)",
+        full_env,
+        workdir,
+        profile,
+        label="full render",
+    )
     if args.scale:
-        verdicts += timed(measure_scale, "Scale: 100x the demo content", cold_env, profile)
+        verdicts += timed(measure_scale, "Scale: 100x the demo content", full_env, profile)
     else:
         section("Scale: skipped (run with --scale to seed 100x the content and compare)")
         verdicts.append(Verdict(4, "scale: render time, 100x / demo", "skipped", "<= 1.5x", None))
@@ -681,14 +713,22 @@ def measure_warm(env: dict[str, str], workdir: Path, profile: Profile) -> list[V
     return throughput_verdicts(server, WARM_MIN_RATIO, 1) + weight
 
 
-def measure_cold(env: dict[str, str], workdir: Path, profile: Profile) -> list[Verdict]:
-    log_path = workdir / "gunicorn-cold.log"
+def measure_cold(
+    env: dict[str, str], workdir: Path, profile: Profile, *, label: str = "cold"
+) -> list[Verdict]:
+    """The page cache off; `label` "full render" has the fragments off too, and its figures
+    are shown for information (the target is for a page-cache miss)."""
+    log_path = workdir / f"gunicorn-{label.replace(' ', '-')}.log"
     with gunicorn(env, log_path) as port:
         check_cache_state(port, warm=False)
         static_path = page_links(port, "/").stylesheets[0]
-        server = measure_server("cold", port, static_path, profile)
+        server = measure_server(label, port, static_path, profile)
     report_worker_restarts(log_path)
-    return throughput_verdicts(server, COLD_MIN_RATIO, 2)
+    verdicts = throughput_verdicts(server, COLD_MIN_RATIO, 2)
+    if label != "cold":
+        for verdict in verdicts:
+            verdict.passed = None
+    return verdicts
 
 
 def print_summary(verdicts: list[Verdict]) -> None:
@@ -781,11 +821,13 @@ def run_task(args: argparse.Namespace) -> int:
     return 0
 
 
-def require_page_cache_off() -> None:
+def require_page_cache_off(*, fragments_too: bool = False) -> None:
     from django.conf import settings
 
     if settings.PAGE_CACHE_ENABLED:
         raise StepFailed("this task must run with PAGE_CACHE_ENABLED=False")
+    if fragments_too and settings.FRAGMENT_CACHE_ENABLED:
+        raise StepFailed("this task must run with FRAGMENT_CACHE_ENABLED=False")
 
 
 def task_seed_heavy_point(args: argparse.Namespace) -> dict:
@@ -796,7 +838,7 @@ def task_seed_heavy_point(args: argparse.Namespace) -> dict:
     from django.utils import timezone
 
     from points.models import Comment, CommentStatus, Outcome, Point, PointImage, ResultReport
-    from points.page_cache import content_changed
+    from points.page_cache import comments_changed, content_changed
 
     point = Point.objects.get(slug=HEAVY_POINT)
     others = sorted(path for path in FIXTURE_IMAGES.glob("*.png") if path.stem != point.slug)
@@ -833,6 +875,7 @@ def task_seed_heavy_point(args: argparse.Namespace) -> dict:
             for i, comment in enumerate(comments)
         )
     content_changed()
+    comments_changed()
     return {
         "images": point.images.count(),
         "approved_comments": Comment.objects.on(point).approved().count(),
@@ -871,10 +914,11 @@ def task_queries(args: argparse.Namespace) -> dict:
 
 
 def task_render_times(args: argparse.Namespace) -> dict:
-    """Median render time of each page type (test client, page cache off), pages interleaved."""
+    """Median full render time of each page type (test client, page cache and fragments off),
+    pages interleaved."""
     from django.test import Client
 
-    require_page_cache_off()
+    require_page_cache_off(fragments_too=True)
     client = Client(HTTP_HOST=HOST)
     statuses = {name: client.get(path).status_code for name, path in PAGES.items()}
     times: dict[str, list[float]] = {name: [] for name in PAGES}
@@ -902,7 +946,7 @@ def task_seed_scale(args: argparse.Namespace) -> dict:
     from django.db import transaction
 
     from points.models import Article, Comment, Point, ResultReport
-    from points.page_cache import content_changed
+    from points.page_cache import comments_changed, content_changed
 
     started = time.perf_counter()
     with transaction.atomic():
@@ -910,6 +954,7 @@ def task_seed_scale(args: argparse.Namespace) -> dict:
         seed_articles(point_clones)
         seed_comments()
     content_changed()
+    comments_changed()
     return {
         "seconds": time.perf_counter() - started,
         "points": Point.objects.count(),

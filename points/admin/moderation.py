@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from points.comments import notify_reader_of_reply
 from points.models import Comment, CommentStatus, ResultReport
-from points.page_cache import content_changed
+from points.page_cache import comments_changed
 
 
 class ResultReportInline(admin.TabularInline):
@@ -82,7 +82,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = queryset.exclude(status=CommentStatus.APPROVED).update(
             status=CommentStatus.APPROVED
         )
-        content_changed()
+        comments_changed()
         self.message_user(request, f"Approved {changed} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Mark selected comments as spam (hide them)")
@@ -90,7 +90,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = queryset.exclude(status=CommentStatus.SPAM).update(
             status=CommentStatus.SPAM, spam_reason="Marked as spam by an editor."
         )
-        content_changed()
+        comments_changed()
         self.message_user(request, f"Marked {changed} comment(s) as spam.", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
@@ -102,12 +102,12 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        content_changed()  # after the comment and its reports are saved
+        comments_changed()  # after the comment and its reports are saved
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        content_changed()
+        comments_changed()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        content_changed()
+        comments_changed()

@@ -107,6 +107,11 @@ class Article(Publishable):
     def see_a_doctor_list(self):
         return lines_of(self.see_a_doctor)
 
+    def reportable_points(self):
+        """The published points the article's sections link to: those a reader may report a
+        result on in a comment (a query, not run until used)."""
+        return Point.objects.published().filter(pk__in=self.sections.values("points"))
+
 
 class ArticleSection(models.Model):
     """One section of an article, in the article's own words, linking to the points it is about."""

@@ -1,0 +1,198 @@
+"""Page fragments (points/fragments.py): a page the whole-page cache does not have is put
+together from cached pieces, which must be exactly the page rendered in full, and never stale."""
+
+import re
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
+from django.urls import reverse
+
+from points.models import Comment, CommentStatus, Point, ResultReport
+from tests.factories import make_article, make_condition, make_image, make_point, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def point(settings):
+    settings.COMMENTS_PER_PAGE = 5
+    point = make_point(code="BL23", pinyin="Shenshu", summary="Two finger-widths from the spine.")
+    point.conditions.add(make_condition(name="Sciatica"))
+    make_image(point, alt_text="BL23 beside the spine")
+    make_image(point, alt_text="Pressing BL23 with the thumbs")
+    for number in range(7):
+        approve_comment(point, f"Reader {number}", f"Comment number {number}.")
+    return point
+
+
+@pytest.fixture
+def article(point):
+    article = make_article(title="Points for back pain")
+    make_section(article, points=[point], heading="Shenshu", body="Press it gently.")
+    return article
+
+
+def approve_comment(point, name, text):
+    comment = Comment.objects.create(
+        point=point, name=name, text=text, status=CommentStatus.APPROVED, client_hash="x"
+    )
+    ResultReport.objects.create(comment=comment, point=point, outcome="helped-a-lot")
+    return comment
+
+
+def without_token(html):
+    """The page without the comment form's signed token, which is new on every request."""
+    return re.sub(r'name="token" value="[^"]*"', 'name="token"', html)
+
+
+def full_render(settings, url):
+    settings.FRAGMENT_CACHE_ENABLED = False
+    try:
+        return Client().get(url)
+    finally:
+        settings.FRAGMENT_CACHE_ENABLED = True
+
+
+@pytest.mark.parametrize(
+    "page", ["home", "article", "point", "point comments page 2", "point comments page 9"]
+)
+def test_a_page_from_fragments_is_the_page_rendered_in_full(
+    fragment_client, settings, point, article, page
+):
+    url = {
+        "home": reverse("points:home"),
+        "article": article.get_absolute_url(),
+        "point": point.get_absolute_url(),
+        "point comments page 2": f"{point.get_absolute_url()}?comments=2",
+        "point comments page 9": f"{point.get_absolute_url()}?comments=9",
+    }[page]
+    fragment_client.get(url)  # renders and stores the fragments
+
+    from_fragments = fragment_client.get(url)
+    in_full = full_render(settings, url)
+
+    assert from_fragments.status_code == in_full.status_code == 200
+    assert without_token(from_fragments.text) == without_token(in_full.text)
+    assert "X-Page-Cache" not in from_fragments
+
+
+def test_a_page_from_fragments_needs_only_its_own_row(
+    fragment_client, point, article, django_assert_num_queries
+):
+    for url in [reverse("points:home"), article.get_absolute_url(), point.get_absolute_url()]:
+        fragment_client.get(url)
+    with django_assert_num_queries(0):
+        fragment_client.get(reverse("points:home"))
+    with django_assert_num_queries(1):
+        fragment_client.get(article.get_absolute_url())
+    with django_assert_num_queries(1):
+        response = fragment_client.get(point.get_absolute_url())
+
+    assert "Comment number 0." in response.text
+    assert "7 readers reported" in response.text
+
+
+def test_a_form_from_fragments_is_still_accepted(fragment_client, settings, point):
+    settings.COMMENT_MIN_SECONDS = 0
+    fragment_client.get(point.get_absolute_url())
+    page = fragment_client.get(point.get_absolute_url()).text
+    token = page.split('name="token" value="')[1].split('"')[0]
+
+    response = fragment_client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        {"name": "Maria", "text": "It helped.", "token": token, "outcome": "helped-a-little"},
+    )
+
+    assert response.status_code == 303
+    assert Comment.objects.filter(name="Maria").exists()
+
+
+class TestNeverStale:
+    """Every change readers should see shows on the next page put together from fragments."""
+
+    def test_an_editor_changes_the_point(self, fragment_client, point):
+        fragment_client.get(point.get_absolute_url())
+        point.summary = "A corrected summary."
+        point.save()
+        image = point.images.first()
+        image.alt_text = "A better description"
+        image.save()
+
+        page = fragment_client.get(point.get_absolute_url()).text
+
+        assert "A corrected summary." in page
+        assert 'alt="A better description"' in page
+
+    def test_an_editor_approves_a_comment_in_the_admin(self, fragment_client, editor_client, point):
+        waiting = Comment.objects.create(
+            point=point, name="Maria", text="Worked for me.", client_hash="y"
+        )
+        ResultReport.objects.create(comment=waiting, point=point, outcome="no-change")
+        assert "Worked for me." not in fragment_client.get(point.get_absolute_url()).text
+
+        editor_client.post(
+            reverse("admin:points_comment_changelist"),
+            {"action": "approve", "index": 0, ACTION_CHECKBOX_NAME: [waiting.pk]},
+        )
+
+        page = fragment_client.get(point.get_absolute_url()).text
+        assert "8 readers reported" in page
+        assert "8 comments" in page
+        last_page = fragment_client.get(f"{point.get_absolute_url()}?comments=2").text
+        assert "Worked for me." in last_page
+
+    def test_a_comment_hidden_in_code(self, fragment_client, point):
+        comment = Comment.objects.get(name="Reader 0")
+        assert "Comment number 0." in fragment_client.get(point.get_absolute_url()).text
+
+        comment.status = CommentStatus.SPAM
+        comment.save()
+
+        assert "Comment number 0." not in fragment_client.get(point.get_absolute_url()).text
+
+    def test_the_article_page_shows_a_renamed_point(self, fragment_client, point, article):
+        fragment_client.get(article.get_absolute_url())
+
+        point.pinyin = "Shen Shu"
+        point.save()
+
+        assert "Shen Shu" in fragment_client.get(article.get_absolute_url()).text
+
+    def test_a_readers_waiting_comment_is_theirs_alone(self, fragment_client, settings, point):
+        settings.COMMENT_MIN_SECONDS = 0
+        other_reader = Client()
+        other_reader.get(point.get_absolute_url())
+        page = fragment_client.get(point.get_absolute_url()).text
+        token = page.split('name="token" value="')[1].split('"')[0]
+
+        fragment_client.post(
+            reverse("points:point-comment", args=[point.slug]),
+            {"name": "Maria", "text": "Waiting for an editor.", "token": token},
+        )
+
+        own = fragment_client.get(point.get_absolute_url()).text
+        assert "Waiting for an editor." in own
+        assert "Comment number 0." in own
+        assert "Waiting for an editor." not in other_reader.get(point.get_absolute_url()).text
+
+
+def test_approving_a_comment_renders_only_the_comments_again(fragment_client, point):
+    """A point's text, pictures and map are kept when a comment is approved: the costly part
+    of the page survives the most frequent change. (The change made here without saving, so
+    that no version changes, shows which part was rendered again.)"""
+    fragment_client.get(point.get_absolute_url())
+    Point.objects.filter(pk=point.pk).update(summary="Changed behind the cache's back.")
+
+    approve_comment(point, "Maria", "A newly approved comment.")
+
+    page = fragment_client.get(point.get_absolute_url()).text
+    assert "8 readers reported" in page
+    assert "Changed behind the cache's back." not in page.split("<main")[1]
+
+
+def test_each_host_gets_its_own_absolute_addresses(fragment_client, point):
+    for host in ["localhost", "127.0.0.1", "localhost"]:
+        page = fragment_client.get(point.get_absolute_url(), HTTP_HOST=host).text
+        og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
+        assert og_image.startswith(f"http://{host}/"), og_image

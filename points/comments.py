@@ -209,11 +209,16 @@ class CommentPage:
 
 
 def page_number(value):
-    """A page number from the query string: 1 unless it is a whole number above 1."""
+    """A page number from the query string: 1 unless it is a whole number from 2 to
+    MAX_PAGE_NUMBER (anything larger is past the end of any page's comments)."""
     try:
-        return max(1, int(value))
+        number = int(value)
     except (TypeError, ValueError):
         return 1
+    return number if 1 < number <= MAX_PAGE_NUMBER else 1
+
+
+MAX_PAGE_NUMBER = 100_000
 
 
 def approved_comment_page(page, number):

@@ -1,6 +1,7 @@
 """Public pages. Each view picks its rows through the models' named querysets, so what readers
 may see is decided in one place (`published()` / `viewable_by()`)."""
 
+import hashlib
 import logging
 from urllib.parse import urlencode
 
@@ -118,11 +119,20 @@ def article_page(request, article, fragments, *, form=None, status=200):
     )
 
 
+INDEX_PARAMS = ["area", "condition", "page"]
+
+
 @require_GET
-@cache_public_page(params=["area", "condition", "page"])
+@cache_public_page(params=INDEX_PARAMS)
 def point_index(request):
     """All points by body area, or those matching the filters in the query string
     (bookmarkable), a page at a time."""
+    query = request.GET.urlencode()
+    scope = f"index:{hashlib.sha256(query.encode()).hexdigest()[:32]}"
+    fragments = page_fragments(request, scope, content=["title", "index"])
+    if fragments.complete:
+        # Stored only for valid filters and a real page number: nothing to check or fetch.
+        return render_with_fragments(request, "points/point_index.html", {}, fragments)
     points = Point.objects.published().in_body_area_order()
     form = PointFilterForm(request.GET or None)
     status = 200
@@ -141,7 +151,22 @@ def point_index(request):
         "body_map": body_map(page_points),
         "filter_query": urlencode(form.cleaned_data if form.is_bound and form.is_valid() else {}),
     }
-    return render(request, "points/point_index.html", context, status=status)
+    if not is_canonical_index_query(request, status, page):
+        fragments = Fragments()  # kept only for the queries readers are linked to
+    return render_with_fragments(
+        request, "points/point_index.html", context, fragments, status=status
+    )
+
+
+def is_canonical_index_query(request, status, page):
+    """Valid filters, each given once, no other parameter, and the page number shown."""
+    return (
+        status == 200
+        and all(
+            name in INDEX_PARAMS and len(request.GET.getlist(name)) == 1 for name in request.GET
+        )
+        and request.GET.get("page", "1") == str(page.number)
+    )
 
 
 @require_GET

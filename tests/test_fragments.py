@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def point(settings):
     settings.COMMENTS_PER_PAGE = 5
     point = make_point(code="BL23", pinyin="Shenshu", summary="Two finger-widths from the spine.")
-    point.conditions.add(make_condition(name="Sciatica"))
+    point.conditions.add(make_condition(name="Sciatica", slug="sciatica"))
     make_image(point, alt_text="BL23 beside the spine")
     make_image(point, alt_text="Pressing BL23 with the thumbs")
     for number in range(7):
@@ -77,13 +77,52 @@ def test_a_page_from_fragments_is_the_page_rendered_in_full(
     assert "X-Page-Cache" not in from_fragments
 
 
+@pytest.mark.parametrize(
+    "query", ["", "?area=lower-back", "?condition=sciatica&area=lower-back", "?page=2"]
+)
+def test_the_point_index_from_fragments_is_the_index_rendered_in_full(
+    fragment_client, settings, point, query
+):
+    for number in range(13):  # two pages
+        make_point(code=f"GB{number}", body_area="leg")
+    url = reverse("points:point-index") + query
+    fragment_client.get(url)
+
+    from_fragments = fragment_client.get(url)
+    in_full = full_render(settings, url)
+
+    assert from_fragments.status_code == in_full.status_code == 200
+    assert from_fragments.text == in_full.text
+
+
+@pytest.mark.parametrize(
+    "query", ["?area=nowhere", "?page=99", "?utm_source=feed", "?page=1&page=2"]
+)
+def test_the_point_index_keeps_fragments_only_for_the_pages_readers_are_linked_to(
+    fragment_client, point, query, django_assert_max_num_queries
+):
+    url = reverse("points:point-index") + query
+    first = fragment_client.get(url)
+
+    with django_assert_max_num_queries(10) as queries:
+        second = fragment_client.get(url)
+
+    assert len(queries) > 0  # rendered again, not put together from fragments
+    assert second.status_code == first.status_code
+    if query == "?area=nowhere":
+        assert second.status_code == 400
+        assert "We could not use those filters" in second.text
+
+
 def test_a_page_from_fragments_needs_only_its_own_row(
     fragment_client, point, article, django_assert_num_queries
 ):
-    for url in [reverse("points:home"), article.get_absolute_url(), point.get_absolute_url()]:
+    urls = [reverse("points:home"), reverse("points:point-index")]
+    for url in [*urls, article.get_absolute_url(), point.get_absolute_url()]:
         fragment_client.get(url)
-    with django_assert_num_queries(0):
-        fragment_client.get(reverse("points:home"))
+    for url in urls:
+        with django_assert_num_queries(0):
+            fragment_client.get(url)
     with django_assert_num_queries(1):
         fragment_client.get(article.get_absolute_url())
     with django_assert_num_queries(1):

@@ -45,6 +45,27 @@ PRODUCTION_ENV = {
 }
 
 
+# Every setting's value (leaving out the file read, and objects shown by their memory address).
+ALL_SETTINGS = (
+    "from django.conf import settings\n"
+    "values = {name: repr(getattr(settings, name)) for name in dir(settings) if name.isupper()}\n"
+    "print({name: value for name, value in values.items()"
+    " if name != 'ENV_FILE' and ' at 0x' not in value})"
+)
+
+
+def test_the_example_env_file_copied_as_it_is_changes_nothing(tmp_path):
+    """The README and .env.example say: copy it to .env and adjust."""
+    env_file = tmp_path / ".env"
+    env_file.write_text((PROJECT_DIR / ".env.example").read_text())
+
+    defaults = run_python(ALL_SETTINGS)
+    copied = run_python(ALL_SETTINGS, ENV_FILE=str(env_file))
+
+    assert copied.returncode == 0, copied.stderr
+    assert copied.stdout == defaults.stdout
+
+
 def test_production_passes_djangos_deploy_checks_with_zero_findings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

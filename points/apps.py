@@ -15,8 +15,9 @@ class PointsConfig(AppConfig):
         post_migrate.connect(sync_editors_group, sender=self)
 
         # Any saved or deleted content makes cached pages stale. Comments have a version of
-        # their own (see points.fragments), and a reader's new comment changes no page until an
-        # editor approves it: CommentAdmin reports its bulk actions itself.
+        # their own (see points.fragments); a reader's new comment changes no page until an
+        # editor approves it. CommentAdmin's approve and spam actions use update(), which sends
+        # no signal, and replace the comments version themselves.
         comment_models = {"comment", "resultreport"}
         for model in self.get_models():
             if model._meta.model_name in comment_models:

@@ -28,16 +28,21 @@ from points.page_cache import comments_version, content_version, page_lifetime
 
 def page_fragments(request, scope, *, content=(), comments=(), comments_page=1):
     """The fragments of one page, read from the cache at once. `scope` names the page (e.g.
-    "point:bl23-shenshu"; the host is added, as some fragments hold absolute addresses);
-    `content` and `comments` name its fragments by what they show; `comments_page` is the page
-    of comments shown, which the comment fragments depend on too."""
+    "point:bl23-shenshu"; the scheme and host are added, as some fragments hold absolute
+    addresses); `content` and `comments` name its fragments by what they show; `comments_page`
+    is the page of comments shown, which the comment fragments depend on too."""
     if not settings.FRAGMENT_CACHE_ENABLED:
         return Fragments()
-    prefix = f"fragment:{request.get_host()}:{scope}"
-    content_key = f"{prefix}:{content_version()}"
-    comments_key = f"{content_key}:{comments_version()}:{comments_page}"
-    keys = dict.fromkeys(content, content_key) | dict.fromkeys(comments, comments_key)
-    return Fragments(keys, cache.get_many(set(keys.values())))
+    content_key = f"fragment:{request.scheme}://{request.get_host()}:{scope}:{content_version()}"
+    keys = dict.fromkeys(content, content_key)
+    if comments:
+        keys |= dict.fromkeys(comments, f"{content_key}:{comments_version()}:{comments_page}")
+    fragments = Fragments(keys, cache.get_many(set(keys.values())))
+    if not fragments.complete:
+        # Worked out before the page's rows are read: a publication while the page renders
+        # must still end the life of what it stores.
+        fragments.lifetime = page_lifetime()
+    return fragments
 
 
 class Fragments:
@@ -49,6 +54,7 @@ class Fragments:
         self.keys = keys or {}
         self.found = found or {}
         self.rendered = {}
+        self.lifetime = 0
 
     def __contains__(self, name):
         return name in self.keys
@@ -72,4 +78,4 @@ class Fragments:
         for name, html in self.rendered.items():
             key = self.keys[name]
             entries.setdefault(key, dict(self.found.get(key, {})))[name] = html
-        cache.set_many(entries, page_lifetime())
+        cache.set_many(entries, self.lifetime)

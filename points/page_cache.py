@@ -25,6 +25,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Min
 from django.http import HttpResponse
 from django.utils import timezone
@@ -64,16 +65,26 @@ def current_version(key):
 
 def content_changed(**kwargs):
     """Make every cached page and fragment stale: called whenever content is saved."""
-    cache.set_many({VERSION_KEY: uuid.uuid4().hex, PAGES_VERSION_KEY: uuid.uuid4().hex}, None)
+    replace_versions(VERSION_KEY, PAGES_VERSION_KEY)
 
 
 def comments_changed(**kwargs):
     """Make every cached page, and the cached comments, stale; the pages' other fragments stay
     (see `points.fragments`). Called by moderation, and whenever a comment that readers may see
     is saved or deleted."""
-    cache.set_many(
-        {COMMENTS_VERSION_KEY: uuid.uuid4().hex, PAGES_VERSION_KEY: uuid.uuid4().hex}, None
-    )
+    replace_versions(COMMENTS_VERSION_KEY, PAGES_VERSION_KEY)
+
+
+def replace_versions(*keys):
+    """Replace the versions now, and again once the change is committed: a request served in
+    between read the rows from before the change, and whatever it stored is then under a
+    version no longer used. (Outside a transaction the second time is at once.)"""
+
+    def replace():
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, None)
+
+    replace()
+    transaction.on_commit(replace)
 
 
 def comment_saved(instance, created, **kwargs):
@@ -92,9 +103,11 @@ def cached_for_this_version(name, compute):
     key = f"{name}:{content_version()}"
     value = cache.get(key)
     if value is None:
+        # Worked out only when storing (it costs cache reads), but before computing: a
+        # publication during the computation must still end the value's life.
+        lifetime = page_lifetime()
         value = compute()
-        # The lifetime costs cache reads of its own: work it out only when storing.
-        cache.set(key, value, page_lifetime())
+        cache.set(key, value, lifetime)
     return value
 
 
@@ -158,8 +171,10 @@ class PageCacheMiddleware:
 
 
 def page_key(request):
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{pages_version()}:{request.get_host()}:{path}"
+    """The page's cache key: its address in full (scheme and host too, as pages hold absolute
+    addresses) under the pages version."""
+    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"page:{pages_version()}:{address}"
 
 
 def cache_public_page(view=None, *, params=()):
@@ -170,13 +185,16 @@ def cache_public_page(view=None, *, params=()):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            response = view(request, *args, **kwargs)
             if not (is_shared_request(request) and set(request.GET) <= set(params)):
-                return response
+                return view(request, *args, **kwargs)
+            # Worked out before the view reads the database, so that a change or a
+            # publication while it renders cannot be stored as if it came after them.
+            key, lifetime = page_key(request), page_lifetime()
+            response = view(request, *args, **kwargs)
             if not is_shareable_response(response):
                 return response
             entry = make_entry(response)
-            cache.set(page_key(request), entry, page_lifetime())
+            cache.set(key, entry, lifetime)
             return respond(request, entry, "miss")
 
         return wrapper

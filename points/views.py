@@ -35,6 +35,7 @@ from points.models import (
     ResultReport,
     ResultSummary,
 )
+from points.models.articles import ArticleQuerySet
 from points.page_cache import cache_public_page, cached_for_this_version
 from points.routine import MAX_POINTS, build_routine
 from points.search import search as run_search
@@ -76,9 +77,7 @@ POINT_FRAGMENTS = ["og-image", "preload", "structured-data", "point", "sources",
 def article_detail(request, slug):
     fragments = fragments_of(request, f"article:{slug}", ARTICLE_FRAGMENTS, ["comments"])
     articles = Article.objects.viewable_by(request.user).select_related("author")
-    if not fragments.complete:
-        articles = articles.with_page_relations()
-    article = get_object_or_404(articles, slug=slug)
+    article = page_for(fragments, articles, ArticleQuerySet.with_page_relations, slug)
     return article_page(request, article, fragments)
 
 
@@ -257,10 +256,19 @@ def robots_txt(request):
 def point_detail(request, slug):
     fragments = fragments_of(request, f"point:{slug}", POINT_FRAGMENTS, ["results", "comments"])
     points = Point.objects.viewable_by(request.user)
-    if not fragments.complete:
-        points = point_page_queryset(points)
-    point = get_object_or_404(points, slug=slug)
+    point = page_for(fragments, points, point_page_queryset, slug)
     return point_page(request, point, fragments)
+
+
+def page_for(fragments, pages, with_relations, slug):
+    """The page with `slug`: only its own row when every fragment of it is cached, otherwise
+    with everything its template shows (`with_relations(pages)`). A page readers cannot see
+    (an editor's preview) is always rendered in full, so it always gets everything."""
+    if fragments.complete:
+        page = get_object_or_404(pages, slug=slug)
+        if page.is_public:
+            return page
+    return get_object_or_404(with_relations(pages), slug=slug)
 
 
 def fragments_of(request, scope, content, comment_fragments):

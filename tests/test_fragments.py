@@ -2,13 +2,20 @@
 together from cached pieces, which must be exactly the page rendered in full, and never stale."""
 
 import re
+import threading
+import time
+from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from points.models import Comment, CommentStatus, Point, ResultReport
+from points.fragments import Fragments
+from points.models import Comment, CommentStatus, Point, ResultReport, Status
 from tests.factories import make_article, make_condition, make_image, make_point, make_section
 
 pytestmark = pytest.mark.django_db
@@ -230,8 +237,120 @@ def test_approving_a_comment_renders_only_the_comments_again(fragment_client, po
     assert "Changed behind the cache's back." not in page.split("<main")[1]
 
 
-def test_each_host_gets_its_own_absolute_addresses(fragment_client, point):
-    for host in ["localhost", "127.0.0.1", "localhost"]:
-        page = fragment_client.get(point.get_absolute_url(), HTTP_HOST=host).text
+def test_each_address_gets_its_own_absolute_addresses(fragment_client, point):
+    for scheme, host in [("http", "localhost"), ("http", "127.0.0.1"), ("https", "localhost")]:
+        page = fragment_client.get(
+            point.get_absolute_url(), HTTP_HOST=host, secure=scheme == "https"
+        ).text
         og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
-        assert og_image.startswith(f"http://{host}/"), og_image
+        assert og_image.startswith(f"{scheme}://{host}/"), og_image
+
+
+def test_an_editors_preview_is_rendered_in_full_whatever_is_cached(
+    fragment_client, editor_client, point
+):
+    """Fragments of the public page are cached; then the point stops being public with no new
+    version yet (an editor's save not yet committed, or another worker's clock)."""
+    fragment_client.get(point.get_absolute_url())
+    Point.objects.filter(pk=point.pk).update(status=Status.DRAFT)
+
+    response = editor_client.get(point.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Sciatica" in response.text
+    assert "7 readers reported" in response.text
+
+
+def test_a_publication_while_a_page_renders_ends_the_life_of_what_it_stores(fragment_client):
+    """The home page is rendered just before a scheduled article goes live and stored just
+    after: what it stored must not outlive the publication."""
+    start, started = timezone.now(), time.time()
+    make_article(title="Scheduled article", published_at=start + timedelta(seconds=1))
+    seconds = {"passed": 0.0}
+    store = Fragments.store
+
+    def store_after_publication(fragments):
+        seconds["passed"] = 1.02  # the render took a few milliseconds too long
+        store(fragments)
+
+    def now():
+        return start + timedelta(seconds=seconds["passed"])
+
+    with (
+        mock.patch("django.utils.timezone.now", side_effect=now),
+        mock.patch("time.time", side_effect=lambda: started + seconds["passed"]),
+        mock.patch.object(Fragments, "store", store_after_publication),
+    ):
+        assert "Scheduled article" not in fragment_client.get("/").text
+        seconds["passed"] = 60
+
+        assert "Scheduled article" in fragment_client.get("/").text
+
+
+def get_in_another_worker(url):
+    """A reader's request served with a database connection of its own."""
+    page = {}
+
+    def serve():
+        try:
+            page["text"] = Client().get(url).text
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=serve)
+    worker.start()
+    worker.join()
+    return page["text"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs a second connection that reads the last committed rows: runs on PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+class TestAReaderDuringAnEditorsSave:
+    """A reader served while an editor's save is not yet committed reads the old rows; what
+    that request stores must not be served once the save is committed."""
+
+    def test_a_point(self, fragment_client):
+        point = make_point(summary="Old summary.")
+        fragment_client.get(point.get_absolute_url())
+        with transaction.atomic():  # as the admin saves
+            point.summary = "New summary."
+            point.save()
+            assert "Old summary." in get_in_another_worker(point.get_absolute_url())
+
+        page = fragment_client.get(point.get_absolute_url()).text
+        assert "New summary." in page.split("<main")[1]  # the body, not just the head's tags
+
+    def test_a_point_in_the_whole_page_cache(self, client):
+        point = make_point(summary="Old summary.")
+        client.get(point.get_absolute_url())
+        with transaction.atomic():
+            point.summary = "New summary."
+            point.save()
+            assert "Old summary." in get_in_another_worker(point.get_absolute_url())
+
+        assert "New summary." in client.get(point.get_absolute_url()).text
+
+    def test_a_reply_to_a_comment(self, fragment_client):
+        point = make_point()
+        comment = approve_comment(point, "Ann", "It helped.")
+        fragment_client.get(point.get_absolute_url())
+        with transaction.atomic():
+            comment.reply = "Thank you, Ann."
+            comment.save()
+            get_in_another_worker(point.get_absolute_url())
+
+        assert "Thank you, Ann." in fragment_client.get(point.get_absolute_url()).text
+
+    def test_a_point_set_back_to_draft(self, editor_client):
+        point = make_point()
+        point.conditions.add(make_condition(name="Sciatica"))
+        with transaction.atomic():
+            point.status = Status.DRAFT
+            point.save()
+            get_in_another_worker(point.get_absolute_url())
+
+        assert editor_client.get(point.get_absolute_url()).status_code == 200
+        assert Client().get(point.get_absolute_url()).status_code == 404

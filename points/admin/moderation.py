@@ -82,7 +82,7 @@ class CommentAdmin(admin.ModelAdmin):
         changed = queryset.exclude(status=CommentStatus.APPROVED).update(
             status=CommentStatus.APPROVED
         )
-        comments_changed()
+        comments_changed()  # update() sends no signals; saving and deleting do (points.apps)
         self.message_user(request, f"Approved {changed} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Mark selected comments as spam (hide them)")
@@ -99,15 +99,3 @@ class CommentAdmin(admin.ModelAdmin):
             obj.replied_by = request.user if obj.reply else None
         super().save_model(request, obj, form, change)
         notify_reader_of_reply(obj)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        comments_changed()  # after the comment and its reports are saved
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        comments_changed()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        comments_changed()

@@ -1,4 +1,5 @@
 from django.http import HttpResponsePermanentRedirect
+from django.middleware.gzip import GZipMiddleware
 
 from points.models import PageRedirect
 
@@ -42,3 +43,18 @@ class ExtraSecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS_POLICY)
         return response
+
+
+class GZipTextMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware (with its BREACH mitigation), for text only: pages rendered for
+    one request (search results, an editor's pages, a form sent back) and feeds. Cached pages
+    are stored gzipped already (points.page_cache), static files come compressed from
+    whitenoise, and pictures gain nothing from it."""
+
+    TEXT_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")
+    TEXT_TYPES += ("application/atom+xml", "application/ld+json", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.TEXT_TYPES):
+            return response
+        return super().process_response(request, response)

@@ -144,6 +144,32 @@ def test_pages_are_gzipped_for_browsers_that_accept_it(client, point):
     assert len(response.content) < len(fetch(client, point.get_absolute_url()).content) / 3
 
 
+@pytest.mark.parametrize("page", ["search", "uncached query string", "editor", "feed"])
+def test_pages_rendered_for_one_request_are_gzipped_too(client, editor_client, point, page):
+    browser, url = {
+        "search": (client, reverse("points:search") + "?q=Weizhong"),
+        "uncached query string": (client, point.get_absolute_url() + "?utm_source=newsletter"),
+        "editor": (editor_client, point.get_absolute_url()),
+        "feed": (client, reverse("points:feed")),
+    }[page]
+
+    response = fetch(browser, url, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert "X-Page-Cache" not in response
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content) == fetch(browser, url).content
+
+
+def test_pictures_are_not_gzipped_again(client, point):
+    picture = point.images.get().image.url
+
+    response = fetch(client, picture, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+
+
 def test_undeclared_query_strings_bypass_the_cache(client, point):
     response = fetch(client, point.get_absolute_url() + "?utm_source=newsletter")
 

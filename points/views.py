@@ -76,7 +76,7 @@ POINT_FRAGMENTS = ["og-image", "preload", "structured-data", "point", "sources",
 @cache_public_page(params=["comments"])
 def article_detail(request, slug):
     fragments = fragments_of(request, f"article:{slug}", ARTICLE_FRAGMENTS, ["comments"])
-    articles = Article.objects.viewable_by(request.user).select_related("author")
+    articles = Article.objects.viewable_by(request.user)
     article = page_for(fragments, articles, ArticleQuerySet.with_page_relations, slug)
     return article_page(request, article, fragments)
 

@@ -24,7 +24,8 @@ help:
 	@echo "make reset-demo   delete all content and load the demo content again"
 	@echo "make backup       back up the database and uploads into backups/ (safe while serving)"
 	@echo "make loadtest     load and fault test against gunicorn on loopback (SQLite, PostgreSQL)"
-	@echo "make bench        benchmark pages against a static file (prints figures)"
+	@echo "make bench        benchmark pages against a static file (prints figures;"
+	@echo "                  make bench ARGS=--scale adds 100x the content, ARGS=--quick is shorter)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -98,7 +99,7 @@ loadtest: $(VENV)/.installed-dev
 	scripts/with-postgres.sh sh -c '$(BIN)/python scripts/loadtest.py --postgres-url "$$DATABASE_URL"'
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(ARGS)
 
 # Lighthouse on a site already running (make run in another terminal).
 lighthouse:

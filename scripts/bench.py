@@ -25,6 +25,10 @@ development, so no HTTPS redirects):
      fragments off, median of N) with the demo content, then again after seeding 100x the
      content with bulk_create (1,000 points with their names, complaints and references, 100
      articles, 100,000 comments with result reports; no pictures for the generated points).
+  6. Lighthouse (--lighthouse only): scripts/lighthouse.sh (mobile preset, as `make
+     lighthouse`) against a warm server: the four scores and the largest contentful paint of
+     home, the article, the heavy point page, the point index and the disclaimer. Needs
+     Chromium and npm (it installs lighthouse into .cache/ on first use).
   It ends with a table of the targets: measured figure, target, PASS/FAIL.
 
 How to run (from the project folder; `make bench` runs the first line):
@@ -32,6 +36,7 @@ How to run (from the project folder; `make bench` runs the first line):
   .venv/bin/python scripts/bench.py                  # about 3.5 minutes: 5 rounds of 3 s
   .venv/bin/python scripts/bench.py --quick          # about 1 minute: 2 rounds of 2 s
   .venv/bin/python scripts/bench.py --scale          # adds section 5 (about 1 more minute)
+  .venv/bin/python scripts/bench.py --lighthouse     # adds section 6 (about 2 more minutes)
   .venv/bin/python scripts/bench.py --show-queries   # also print each page's SQL
 
 What the numbers mean: absolute requests/second depend on the machine and on whatever else it
@@ -95,6 +100,9 @@ COLD_MIN_RATIO = 0.08
 POINT_MAX_QUERIES = 6
 SCALE_MAX_RATIO = 1.5
 PAGE_WEIGHT_MAX_BYTES = 40 * 1024
+LCP_MAX_MS = 1200
+LIGHTHOUSE_TARGET = "100 x4, LCP < 1.2 s"
+LIGHTHOUSE_SCRIPT = PROJECT_DIR / "scripts" / "lighthouse.sh"
 
 SCALE_FACTOR = 100
 SCALE_COMMENTS = 100_000
@@ -125,7 +133,7 @@ class Profile:
 @dataclass
 class Verdict:
     """One line of the summary table, under the number of the target it belongs to (1 warm,
-    2 cold, 3 queries, 4 scale, 5 page weight). `passed` is None for figures shown for
+    2 cold, 3 queries, 4 scale, 5 page weight, 6 Lighthouse). `passed` is None for figures shown for
     information only."""
 
     target_number: int
@@ -685,6 +693,11 @@ def bench(args: argparse.Namespace, profile: Profile, workdir: Path, verdicts: l
         profile,
         label="full render",
     )
+    if args.lighthouse:
+        verdicts += timed(measure_lighthouse, "Lighthouse (mobile preset)", warm_env, workdir)
+    else:
+        section("Lighthouse: skipped (run with --lighthouse)")
+        verdicts.append(Verdict(6, "lighthouse: 5 page types", "skipped", LIGHTHOUSE_TARGET, None))
     if args.scale:
         verdicts += timed(measure_scale, "Scale: 100x the demo content", full_env, profile)
     else:
@@ -731,17 +744,43 @@ def measure_cold(
     return verdicts
 
 
+def measure_lighthouse(env: dict[str, str], workdir: Path) -> list[Verdict]:
+    """scripts/lighthouse.sh (the same as `make lighthouse`) against a warm server: the scores
+    and the largest contentful paint of home, the article, the heavy point page, the index and
+    the disclaimer."""
+    with gunicorn(env, workdir / "gunicorn-lighthouse.log") as port:
+        output = run(
+            ["bash", str(LIGHTHOUSE_SCRIPT), f"http://{HOST}:{port}", PAGES["point"]],
+            env=dict(os.environ),
+            timeout=900,
+            what="lighthouse",
+        )
+    print("\n".join(f"  {line}" for line in output.splitlines()))
+    verdicts = []
+    for line in output.splitlines()[1:]:  # after the heading
+        path, *scores, lcp = line.split()
+        lcp_ms = float(lcp.removesuffix("ms"))
+        passed = all(score == "100" for score in scores) and lcp_ms < LCP_MAX_MS
+        measured = f"{'/'.join(scores)}, LCP {lcp_ms:.0f} ms"
+        verdicts.append(Verdict(6, f"lighthouse: {path}", measured, LIGHTHOUSE_TARGET, passed))
+    if not verdicts:
+        raise StepFailed(f"lighthouse printed no scores:\n{output}")
+    return verdicts
+
+
 def print_summary(verdicts: list[Verdict]) -> None:
     section("Summary")
     verdicts = sorted(verdicts, key=lambda v: v.target_number)
     width = max(len(v.name) for v in verdicts)
     measured_width = max(len(v.measured) for v in verdicts)
-    print(f"     {'what':{width}}  {'measured':{measured_width}}  {'target':10}  verdict")
+    target_width = max(len(v.target) for v in verdicts)
+    heading = f"{'what':{width}}  {'measured':{measured_width}}  {'target':{target_width}}"
+    print(f"     {heading}  verdict")
     for v in verdicts:
         mark = "   <== FAIL" if v.passed is False else ""
         print(
-            f"  {v.target_number}. {v.name:{width}}  {v.measured:{measured_width}}  {v.target:10}"
-            f"  {v.label}{mark}"
+            f"  {v.target_number}. {v.name:{width}}  {v.measured:{measured_width}}  "
+            f"{v.target:{target_width}}  {v.label}{mark}"
         )
     failed = [v.name for v in verdicts if v.passed is False]
     passed = sum(v.passed is True for v in verdicts)
@@ -754,6 +793,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="2 rounds of 2 s (about 1 min)")
     parser.add_argument("--scale", action="store_true", help="also measure at 100x the content")
+    parser.add_argument(
+        "--lighthouse", action="store_true", help="also run Lighthouse on a warm server (2 min)"
+    )
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     parser.add_argument("--rounds", type=int, help="interleaved rounds per server (5)")

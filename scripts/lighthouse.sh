@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile preset) on the five main page types of a running site:
-#   scripts/lighthouse.sh [BASE_URL]        (default http://127.0.0.1:8000, as `make run` serves)
+#   scripts/lighthouse.sh [BASE_URL [POINT_PATH]]
+# BASE_URL defaults to http://127.0.0.1:8000, as `make run` serves; POINT_PATH to the first point
+# on the point index.
 # Installs lighthouse 12.2.3 (13 needs Node 22) into .cache/lighthouse on first use and drives
 # Debian's Chromium. Prints each category's score and the largest contentful paint.
 set -euo pipefail
@@ -14,7 +16,7 @@ fi
 flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync --disable-quic --no-first-run"
 article=$(curl -fsS "$base/" | grep -o 'href="/articles/[^"]*"' | head -n 1 | cut -d'"' -f2)
-point=$(curl -fsS "$base/points/" | grep -o 'href="/points/[a-z0-9-]*/"' | head -n 1 | cut -d'"' -f2)
+point=${2:-$(curl -fsS "$base/points/" | grep -o 'href="/points/[a-z0-9-]*/"' | head -n 1 | cut -d'"' -f2)}
 printf '%-44s %5s %5s %5s %5s %8s\n' page perf a11y best seo LCP
 summarise() {
   python3 - "$1" "$2" "$3" <<'PY'

@@ -16,6 +16,8 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Window
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 
 from points.models import Comment, CommentStatus, Point, ResultReport
@@ -123,12 +125,14 @@ def notify_editors(comment):
         return
     waiting = Comment.objects.in_moderation().count()
     try:
+        comments = f"{waiting} comment{pluralize(waiting)}"
+        queue = reverse("admin:points_comment_changelist") + "?status__exact=pending"
         send_mail(
-            subject=f"{waiting} comment(s) waiting for moderation",
+            subject=f"{comments} waiting for moderation",
             message=(
                 f"{comment.name} commented on {comment.page}:\n\n{comment.text}\n\n"
-                f"{waiting} comment(s) are waiting. Moderate them in the admin: "
-                f"{settings.SITE_URL}/admin/points/comment/?status__exact=pending\n"
+                f"{comments} {pluralize(waiting, 'is,are')} waiting. Moderate them in the "
+                f"admin: {settings.SITE_URL}{queue}\n"
             ),
             from_email=None,
             recipient_list=recipients,

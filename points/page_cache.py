@@ -149,9 +149,14 @@ def is_shared_request(request):
     return (
         settings.PAGE_CACHE_ENABLED
         and request.method in {"GET", "HEAD"}
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and OWN_COMMENTS_COOKIE not in request.COOKIES
+        and not is_personal_request(request)
     )
+
+
+def is_personal_request(request):
+    """Is the page made for this browser alone: an editor's (session cookie), or a reader's
+    who sees their own comment awaiting moderation?"""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or OWN_COMMENTS_COOKIE in request.COOKIES
 
 
 class PageCacheMiddleware:
@@ -185,6 +190,11 @@ def cache_public_page(view=None, *, params=()):
     def decorate(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
+            if is_personal_request(request):
+                # Never kept by a proxy or CDN, which might hand it to someone else.
+                response = view(request, *args, **kwargs)
+                patch_cache_control(response, private=True)
+                return response
             if not (is_shared_request(request) and set(request.GET) <= set(params)):
                 return view(request, *args, **kwargs)
             # Worked out before the view reads the database, so that a change or a

@@ -441,6 +441,19 @@ class TestEditorsAreTold:
         assert mail.outbox[0].to == ["editor@example.org"]
         assert "waiting for moderation" in mail.outbox[0].subject
 
+    def test_the_email_links_to_the_moderation_queue_where_the_admin_is(
+        self, post_committed, settings
+    ):
+        settings.ROOT_URLCONF = "tests.urls_admin_elsewhere"
+        settings.SITE_URL = "https://example.org"
+        post_committed()
+
+        assert mail.outbox[0].subject == "1 comment waiting for moderation"
+        assert "1 comment is waiting." in mail.outbox[0].body
+        assert "https://example.org/backstage/points/comment/?status__exact=pending" in (
+            mail.outbox[0].body
+        )
+
     def test_a_burst_of_comments_sends_one_email(self, post_committed):
         for _ in range(5):
             post_committed()

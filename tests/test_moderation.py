@@ -76,7 +76,7 @@ def test_approving_publishes_and_counts_the_report(editor_client, point):
 
     response = run_action(editor_client, "approve", [first, second])
 
-    assert "Approved 2 comment(s)." in response.text
+    assert "Approved 2 comments." in response.text
     public = Client().get(point.get_absolute_url()).text
     assert "First." in public
     assert "1 reader reported:" in public
@@ -87,7 +87,7 @@ def test_marking_as_spam_hides_a_comment_but_keeps_it(editor_client, point):
 
     response = run_action(editor_client, "mark_as_spam", [comment])
 
-    assert "Marked 1 comment(s) as spam." in response.text
+    assert "Marked 1 comment as spam." in response.text
     comment.refresh_from_db()
     assert comment.status == CommentStatus.SPAM
     assert "It helped my back." not in Client().get(point.get_absolute_url()).text

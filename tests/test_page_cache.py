@@ -100,8 +100,10 @@ def test_a_new_comment_leaves_other_readers_cached_page_alone(client, point, set
     other = fetch(client, point.get_absolute_url())
     assert "X-Page-Cache" not in own  # personal page: never from or into the cache
     assert "Waiting for an editor." in own.text
+    assert "private" in own["Cache-Control"]  # nor kept by a proxy or CDN
     assert other["X-Page-Cache"] == "hit"
     assert "Waiting for an editor." not in other.text
+    assert "public" in other["Cache-Control"]
 
 
 def test_editors_never_get_or_fill_the_shared_cache(client, editor_client, point):
@@ -113,6 +115,7 @@ def test_editors_never_get_or_fill_the_shared_cache(client, editor_client, point
 
     assert "X-Page-Cache" not in preview
     assert "X-Page-Cache" not in editor_view
+    assert "private" in editor_view["Cache-Control"]
     assert reader_view.status_code == 404
 
 

@@ -1,6 +1,7 @@
 """The moderation queue: readers' comments, their result reports, and the site's replies."""
 
 from django.contrib import admin, messages
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -83,7 +84,9 @@ class CommentAdmin(admin.ModelAdmin):
             status=CommentStatus.APPROVED
         )
         comments_changed()  # update() sends no signals; saving and deleting do (points.apps)
-        self.message_user(request, f"Approved {changed} comment(s).", messages.SUCCESS)
+        self.message_user(
+            request, f"Approved {changed} comment{pluralize(changed)}.", messages.SUCCESS
+        )
 
     @admin.action(description="Mark selected comments as spam (hide them)")
     def mark_as_spam(self, request, queryset):
@@ -91,7 +94,9 @@ class CommentAdmin(admin.ModelAdmin):
             status=CommentStatus.SPAM, spam_reason="Marked as spam by an editor."
         )
         comments_changed()
-        self.message_user(request, f"Marked {changed} comment(s) as spam.", messages.SUCCESS)
+        self.message_user(
+            request, f"Marked {changed} comment{pluralize(changed)} as spam.", messages.SUCCESS
+        )
 
     def save_model(self, request, obj, form, change):
         if "reply" in form.changed_data:

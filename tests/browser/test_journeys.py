@@ -96,7 +96,7 @@ def test_reader_reports_a_result_and_sees_it_once_an_editor_approves(
         label="Approve selected comments (publish them)"
     )
     editor.get_by_role("button", name="Run").click()
-    expect(editor.get_by_text("Approved 1 comment(s).")).to_be_visible()
+    expect(editor.get_by_text("Approved 1 comment.")).to_be_visible()
     editor.context.close()
 
     page.reload()

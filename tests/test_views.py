@@ -124,6 +124,19 @@ def test_point_page_shows_everything_about_the_point(client, disclaimer):
     assert text.index("Before you press: cautions") < text.index("How to find it")
 
 
+def test_point_page_names_each_other_name_once(client):
+    point = make_point(code="BL23", pinyin="Shenshu", english_name="Kidney Shu")
+    for name, kind in [("Kidney Shu", "name"), ("bl23", "code"), ("Sea of Vitality", "name")]:
+        point.aliases.create(name=name, kind=kind)
+
+    text = client.get(point.get_absolute_url()).text
+
+    also_known_as = text.split("Also known as:")[1].split("</p>")[0]
+    assert "Sea of Vitality" in also_known_as
+    assert "Kidney Shu" not in also_known_as  # the English name, shown above it already
+    assert "bl23" not in also_known_as
+
+
 def test_point_page_links_previous_and_next_published_points(client):
     first = make_point(position=1, pinyin="Firstpoint")
     make_point(position=2, pinyin="Draftpoint", status=Status.DRAFT)

@@ -333,6 +333,12 @@ class Point(Publishable):
         pk, slug, code, position, pinyin = row
         return cls(pk=pk, slug=slug, code=code, position=position, pinyin=pinyin)
 
+    def other_names(self):
+        """The point's aliases, leaving out any that repeats its code, pinyin or English name,
+        which its page shows already (from the prefetched aliases: no query of its own)."""
+        shown = {self.code.casefold(), self.pinyin.casefold(), self.english_name.casefold()}
+        return [alias for alias in self.aliases.all() if alias.name.casefold() not in shown]
+
     @property
     def condition_links(self):
         """[(name, url)] of the point's conditions, from `with_condition_list()`."""

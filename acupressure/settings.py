@@ -60,13 +60,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Compresses what the middleware below return, last (pages the page cache serves come
-    # gzipped already).
-    "points.middleware.GZipTextMiddleware",
     "points.middleware.ExtraSecurityHeadersMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages rendered for one request. After whitenoise, which compresses static
+    # files itself (and answers Range requests, which gzip would break); pages the page cache
+    # serves come gzipped already.
+    "points.middleware.GZipTextMiddleware",
     # Cached public pages are answered here, before sessions, auth and the view.
     "points.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -200,8 +201,14 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # Shown in page titles, the header and the footer.
 SITE_NAME = env.str("SITE_NAME", default="Acupressure for Back Pain")
-# Base of absolute canonical URLs (https://example.org); when empty, the request's host is used.
+# Base of absolute URLs (https://example.org): canonical links, where the request's host is used
+# when it is empty, and the links in emails, which production sends and so requires it for.
 SITE_URL = env.str("SITE_URL", default="").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the site's https:// address when DJANGO_ENV=production "
+        "(emails link to it)."
+    )
 
 # Security headers and cookies. Behind a proxy that terminates HTTPS, production trusts its
 # X-Forwarded-Proto header (the proxy must set it and strip any sent by clients).

@@ -178,7 +178,9 @@ class PageCacheMiddleware:
 def page_key(request):
     """The page's cache key: its address in full (scheme and host too, as pages hold absolute
     addresses) under the pages version."""
-    address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    # Not build_absolute_uri(): it resolves /../, and /points/x/../ must not be /points/.
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    address = hashlib.sha256(url.encode()).hexdigest()
     return f"page:{pages_version()}:{address}"
 
 

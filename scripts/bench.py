@@ -350,6 +350,19 @@ def drain(port: int) -> None:
         fetch(port, "/healthz", timeout=REQUEST_TIMEOUT)
 
 
+def require_lighthouse_tools() -> None:
+    """What scripts/lighthouse.sh needs, checked before anything is measured."""
+    browsers = ("chromium", "chromium-browser", "google-chrome")
+    missing = [tool for tool in ("npm", "curl") if not shutil.which(tool)]
+    if not any(shutil.which(browser) for browser in browsers):
+        missing.append("chromium")
+    if missing:
+        raise StepFailed(
+            f"--lighthouse needs {', '.join(missing)}: apt-get install -y {' '.join(missing)} "
+            "(Debian), then run again"
+        )
+
+
 def wrk_path() -> str:
     path = shutil.which("wrk")
     if not path:
@@ -759,10 +772,14 @@ def measure_lighthouse(env: dict[str, str], workdir: Path) -> list[Verdict]:
     verdicts = []
     for line in output.splitlines()[1:]:  # after the heading
         path, *scores, lcp = line.split()
+        name = f"lighthouse: {path}"
+        if "-" in scores:  # Chromium failed to load the page three times: no figure to judge
+            verdicts.append(Verdict(6, name, "not measured", LIGHTHOUSE_TARGET, None))
+            continue
         lcp_ms = float(lcp.removesuffix("ms"))
         passed = all(score == "100" for score in scores) and lcp_ms < LCP_MAX_MS
         measured = f"{'/'.join(scores)}, LCP {lcp_ms:.0f} ms"
-        verdicts.append(Verdict(6, f"lighthouse: {path}", measured, LIGHTHOUSE_TARGET, passed))
+        verdicts.append(Verdict(6, name, measured, LIGHTHOUSE_TARGET, passed))
     if not verdicts:
         raise StepFailed(f"lighthouse printed no scores:\n{output}")
     return verdicts
@@ -834,6 +851,8 @@ def main(argv: list[str] | None = None) -> int:
     completed = False
     try:
         wrk_path()
+        if args.lighthouse:
+            require_lighthouse_tools()
         bench(args, profile, workdir, verdicts)
         completed = True
     except StepFailed as exc:

@@ -13,6 +13,11 @@ if [ ! -x "$tools/node_modules/.bin/lighthouse" ]; then
   mkdir -p "$tools"
   npm install --prefix "$tools" --no-audit --no-fund --silent lighthouse@12.2.3
 fi
+chrome=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
+if [ -z "$chrome" ]; then
+  echo "lighthouse.sh: no Chromium found (Debian: apt-get install -y chromium)" >&2
+  exit 2
+fi
 flags="--headless=new --no-sandbox --disable-gpu --disable-background-networking"
 flags="$flags --disable-component-update --disable-sync --disable-quic --no-first-run"
 article=$(curl -fsS "$base/" | grep -o 'href="/articles/[^"]*"' | head -n 1 | cut -d'"' -f2)
@@ -36,7 +41,7 @@ for path in / "$article" "$point" /points/ /disclaimer/; do
   for attempt in 1 2 3; do
     report=$(mktemp)
     "$tools/node_modules/.bin/lighthouse" "$base$path" --quiet --output=json \
-      --output-path="$report" --chrome-path="$(command -v chromium)" --chrome-flags="$flags" \
+      --output-path="$report" --chrome-path="$chrome" --chrome-flags="$flags" \
       >/dev/null 2>&1 || echo '{}' >"$report"
     if summarise "$report" "$path" "$([ "$attempt" = 3 ] && echo 1 || echo 0)"; then
       rm -f "$report"

@@ -75,6 +75,7 @@ class Site:
             "DATABASE_URL": f"sqlite:///{self.database}",
             "MEDIA_ROOT": str(self.media),
             "ENV_FILE": "/nonexistent/.env",  # a developer's own .env must not change the outcome
+            "CACHE_DIR": str(root / "cache"),  # shared by this site's commands, as by workers
             "DJANGO_SETTINGS_MODULE": "acupressure.settings",
             "PYTHONPATH": str(PROJECT_DIR),
         }
@@ -158,6 +159,27 @@ def test_restore_brings_back_deleted_content_and_media(site):
     assert media_before <= site.media_files()
     assert site.integrity() == [("ok",)]
     assert not list(site.root.glob(".site.sqlite3.*"))  # no temporary copy left behind
+
+
+# The home page as a reader gets it: whether it came from the page cache, and whether it lists
+# any point.
+READ_HOME_PAGE = """
+from django.test import Client
+response = Client().get("/", HTTP_HOST="localhost")
+lists_points = "No points have been published yet" not in response.text
+print(response.headers.get("X-Page-Cache"), lists_points)
+"""
+
+
+def test_restore_leaves_no_cached_page_of_the_site_before_it(site):
+    backup = site.backup()
+    site.shell("from points.models import Point; Point.objects.all().delete()")
+    assert site.shell(READ_HOME_PAGE).split() == ["miss", "False"]
+    assert site.shell(READ_HOME_PAGE).split() == ["hit", "False"]
+
+    site.manage("restore", backup, "--yes")
+
+    assert site.shell(READ_HOME_PAGE).split() == ["miss", "True"]
 
 
 def test_manifest_describes_the_backup(site):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from points.fragments import Fragments
 from points.models import Comment, CommentStatus, Point, ResultReport, Status
 from tests.factories import make_article, make_condition, make_image, make_point, make_section
+from tests.pages import without_token
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +47,6 @@ def approve_comment(point, name, text):
     )
     ResultReport.objects.create(comment=comment, point=point, outcome="helped-a-lot")
     return comment
-
-
-def without_token(html):
-    """The page without the comment form's signed token, which is new on every request."""
-    return re.sub(r'name="token" value="[^"]*"', 'name="token"', html)
 
 
 def full_render(settings, url):

@@ -42,6 +42,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "a-long-random-production-key-" + "k3y" * 12,
     "ALLOWED_HOSTS": "example.org",
     "MAILER_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
+    "SITE_URL": "https://example.org",
 }
 
 
@@ -106,10 +107,12 @@ def test_admin_address_comes_from_the_environment():
             "DEBUG must be off",
         ),
         ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "example.org"}, "MAILER_URL must be set"),
+        (PRODUCTION_ENV | {"SITE_URL": ""}, "SITE_URL must be set"),
+        (PRODUCTION_ENV | {"SITE_URL": "http://example.org"}, "SITE_URL must be set"),
     ],
 )
 def test_production_refuses_to_start_with_unsafe_settings(env, message):
-    result = run_python("", DJANGO_ENV="production", **env)
+    result = run_python("", **env | {"DJANGO_ENV": "production"})
 
     assert result.returncode != 0
     assert message in result.stderr

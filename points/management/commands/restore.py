@@ -24,7 +24,8 @@ What it does, refusing before it changes anything when something is wrong:
    PostgreSQL: `pg_restore --clean --if-exists --no-owner --single-transaction` into the
    configured database: all or nothing;
 5. extracts the media into MEDIA_ROOT (files of the same name are overwritten, others are left);
-6. prints the row counts and the media file count next to the manifest's, and fails if they
+6. makes every cached page and fragment stale (the cache outlives the database);
+7. prints the row counts and the media file count next to the manifest's, and fails if they
    differ.
 """
 
@@ -50,6 +51,7 @@ from points.management.commands.backup import (
     run_postgres_tool,
     sqlite_path,
 )
+from points.page_cache import comments_changed, content_changed
 
 REQUIRED_MANIFEST_KEYS = {
     "created_at",
@@ -89,6 +91,10 @@ class Command(BaseCommand):
             connections.close_all()
             restore_postgres(database_file, connection.settings_dict)
         media_files = extract_media(media_archive, media_members, media_root)
+        # The cache outlives the database: pages and fragments of what the site held before
+        # must not be served as the restored site's.
+        content_changed()
+        comments_changed()
         self.report(manifest, current_counts(), media_files)
 
     def report(self, manifest, counts, media_files):

@@ -76,6 +76,7 @@ class Site:
             "MEDIA_ROOT": str(self.media),
             "ENV_FILE": "/nonexistent/.env",  # a developer's own .env must not change the outcome
             "CACHE_DIR": str(root / "cache"),  # shared by this site's commands, as by workers
+            "STATIC_ROOT": str(root / "static"),
             "DJANGO_SETTINGS_MODULE": "acupressure.settings",
             "PYTHONPATH": str(PROJECT_DIR),
         }
@@ -126,6 +127,7 @@ def demo_site_template(tmp_path_factory):
     site = Site(tmp_path_factory.mktemp("demo-site"))
     site.manage("migrate", "--noinput")
     site.manage("load_demo_content")
+    site.manage("collectstatic", "--noinput")  # its pages link to the hashed static files
     return site.root
 
 

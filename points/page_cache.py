@@ -92,9 +92,10 @@ def comment_saved(instance, created, **kwargs):
     other saved comment may be one that readers see."""
     from points.models import CommentStatus
 
-    comment = getattr(instance, "comment", instance)
-    if not (created and comment.status != CommentStatus.APPROVED):
-        comments_changed()
+    # Only a new row needs its comment's status: an edited report does not fetch its comment.
+    if created and getattr(instance, "comment", instance).status != CommentStatus.APPROVED:
+        return
+    comments_changed()
 
 
 def cached_for_this_version(name, compute):

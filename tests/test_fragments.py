@@ -219,6 +219,14 @@ class TestNeverStale:
         assert "Waiting for an editor." not in other_reader.get(point.get_absolute_url()).text
 
 
+def test_saving_an_edited_report_fetches_nothing_else(point, django_assert_num_queries):
+    """An editor's inline edit of N reports must not cost N fetches of their comments."""
+    report = ResultReport.objects.filter(point=point).first()
+
+    with django_assert_num_queries(1):  # the UPDATE
+        report.save()
+
+
 def test_approving_a_comment_renders_only_the_comments_again(fragment_client, point):
     """A point's text, pictures and map are kept when a comment is approved: the costly part
     of the page survives the most frequent change. (The change made here without saving, so

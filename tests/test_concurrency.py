@@ -1,6 +1,5 @@
 """Nothing acknowledged is lost: many readers posting at once to a real multi-worker server."""
 
-import re
 import subprocess
 import sys
 import urllib.error
@@ -9,6 +8,8 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
+
+from tests.pages import form_token
 
 PROJECT_DIR = settings.BASE_DIR
 
@@ -21,7 +22,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def test_every_acknowledged_comment_is_stored(gunicorn_site):
     base, env = gunicorn_site
     page = urllib.request.urlopen(f"{base}/points/bl23-shenshu/").read().decode()  # noqa: S310
-    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     opener = urllib.request.build_opener(NoRedirect)
 
     def send(number):

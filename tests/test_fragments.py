@@ -17,7 +17,7 @@ from django.utils import timezone
 from points.fragments import Fragments
 from points.models import Comment, CommentStatus, Point, ResultReport, Status
 from tests.factories import make_article, make_condition, make_image, make_point, make_section
-from tests.pages import without_token
+from tests.pages import form_token, without_token
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def test_a_form_from_fragments_is_still_accepted(fragment_client, settings, poin
     settings.COMMENT_MIN_SECONDS = 0
     fragment_client.get(point.get_absolute_url())
     page = fragment_client.get(point.get_absolute_url()).text
-    token = page.split('name="token" value="')[1].split('"')[0]
+    token = form_token(page)
 
     response = fragment_client.post(
         reverse("points:point-comment", args=[point.slug]),
@@ -206,7 +206,7 @@ class TestNeverStale:
         other_reader = Client()
         other_reader.get(point.get_absolute_url())
         page = fragment_client.get(point.get_absolute_url()).text
-        token = page.split('name="token" value="')[1].split('"')[0]
+        token = form_token(page)
 
         fragment_client.post(
             reverse("points:point-comment", args=[point.slug]),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from points.models import Comment, Disclaimer, Status
 from tests.factories import make_article, make_image, make_point, make_section
-from tests.pages import without_token
+from tests.pages import form_token, without_token
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_a_new_comment_leaves_other_readers_cached_page_alone(client, point, set
     fetch(client, point.get_absolute_url())
     poster = Client()
     page = fetch(poster, point.get_absolute_url()).text
-    token = page.split('name="token" value="')[1].split('"')[0]
+    token = form_token(page)
 
     poster.post(
         reverse("points:point-comment", args=[point.slug]),

@@ -64,12 +64,14 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Compresses pages rendered for one request. After whitenoise, which compresses static
-    # files itself (and answers Range requests, which gzip would break); pages the page cache
-    # serves come gzipped already.
-    "points.middleware.GZipTextMiddleware",
-    # Cached public pages are answered here, before sessions, auth and the view.
+    # ETags and 304s for pages, cached ones included (static files have their own, above).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Cached public pages are answered here, before sessions, auth and the view; pages are
+    # kept as GZipMiddleware, next, compressed them.
     "points.page_cache.PageCacheMiddleware",
+    # After whitenoise, which compresses static files itself (and answers Range requests, which
+    # gzip would break).
+    "points.middleware.GZipTextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -252,12 +254,12 @@ ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Admin login throttling (django-axes, counted in the database so it holds across workers):
 # AXES_FAILURE_LIMIT failures for one username, or from one address, lock it out with a 429
-# for AXES_COOLOFF_HOURS. The address comes from points.comments.client_address, which trusts
+# for AXES_COOLOFF_HOURS. The address comes from points.client.client_address, which trusts
 # X-Forwarded-For only as far as PROXY_COUNT says.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "points.comments.client_address"
+AXES_CLIENT_IP_CALLABLE = "points.client.client_address"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -281,9 +283,6 @@ else:
 # PAGE_CACHE_SECONDS; editors' saves invalidate them at once.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
-# Rendered pieces of pages (a point's text and pictures, its comments) are kept apart too, so a
-# page the page cache does not have is put together quickly (points/fragments.py).
-FRAGMENT_CACHE_ENABLED = env.bool("FRAGMENT_CACHE_ENABLED", default=True)
 # How long shared caches (a CDN, a proxy) may keep a public page.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 

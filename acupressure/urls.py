@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from points import views
 from points.sitemaps import SITEMAPS
+from points.views import site as site_views
 
 admin.site.site_header = f"{settings.SITE_NAME}: editors"
 admin.site.site_title = f"{settings.SITE_NAME} editors"
@@ -12,12 +12,12 @@ admin.site.index_title = "Content and comments"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", site_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("robots.txt", site_views.robots_txt, name="robots-txt"),
     path("", include("points.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     media_prefix = settings.MEDIA_URL.strip("/")
-    urlpatterns.append(path(f"{media_prefix}/<path:path>", views.media, name="media"))
+    urlpatterns.append(path(f"{media_prefix}/<path:path>", site_views.media, name="media"))

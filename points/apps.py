@@ -1,29 +1,62 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+# The models whose rows readers see on pages: saving or deleting one makes every cached page
+# stale (points/page_cache.py). Their querysets are ShownToReadersQuerySet, which does the same
+# for update() and the bulk methods. A new model that readers see belongs here.
+SHOWN_TO_READERS = [
+    "Article",
+    "ArticleReference",
+    "ArticleSection",
+    "Author",
+    "Condition",
+    "Disclaimer",
+    "Point",
+    "PointAlias",
+    "PointImage",
+    "PointReference",
+    "Reference",
+    "Reviewer",
+]
+# Shown too, but a reader's new comment and its reports wait for moderation and change no page.
+COMMENTS = ["Comment", "ResultReport"]
+# The many-to-many relations between them, by the model and field that declare them.
+SHOWN_RELATIONS = [
+    ("Point", "conditions"),
+    ("Point", "references"),
+    ("Article", "references"),
+    ("ArticleSection", "points"),
+]
+# Not on any page: PageRedirect (answers only 404s, which are never cached).
+
 
 class PointsConfig(AppConfig):
     name = "points"
     verbose_name = "Acupressure content"
 
     def ready(self):
-        from points.page_cache import comment_saved, comments_changed, content_changed
+        from points.page_cache import pages_changed
         from points.roles import sync_editors_group
 
         # After auth's own post_migrate handler has created the permissions (points comes later
         # in INSTALLED_APPS, so its handlers run later).
         post_migrate.connect(sync_editors_group, sender=self)
 
-        # Any saved or deleted content makes cached pages stale. Comments have a version of
-        # their own (see points.fragments); a reader's new comment changes no page until an
-        # editor approves it. CommentAdmin's approve and spam actions use update(), which sends
-        # no signal, and replace the comments version themselves.
-        comment_models = {"comment", "resultreport"}
-        for model in self.get_models():
-            if model._meta.model_name in comment_models:
-                post_save.connect(comment_saved, sender=model, dispatch_uid=f"cache-{model}")
-                post_delete.connect(comments_changed, sender=model, dispatch_uid=f"cache-d-{model}")
-            else:
-                post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model}")
-                post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{model}")
-        m2m_changed.connect(content_changed, dispatch_uid="cache-m2m")
+        for name in SHOWN_TO_READERS:
+            post_save.connect(pages_changed, sender=self.get_model(name))
+        for name in SHOWN_TO_READERS + COMMENTS:
+            post_delete.connect(pages_changed, sender=self.get_model(name))
+        for name in COMMENTS:
+            post_save.connect(comment_saved, sender=self.get_model(name))
+        for model_name, field in SHOWN_RELATIONS:
+            through = self.get_model(model_name)._meta.get_field(field).remote_field.through
+            m2m_changed.connect(pages_changed, sender=through)
+
+
+def comment_saved(sender, instance, created, **kwargs):
+    """A comment or result report: new ones wait for moderation, any other may be shown."""
+    from points.page_cache import pages_changed
+
+    if created and not sender.objects.is_shown(instance):
+        return
+    pages_changed()

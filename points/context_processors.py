@@ -2,7 +2,8 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from points.models import Disclaimer
-from points.page_cache import cached_for_this_version
+from points.page_cache import site_data
+from points.site_urls import canonical_url
 
 
 def site(request):
@@ -10,21 +11,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "canonical_url": SimpleLazyObject(lambda: canonical_url(request)),
-        "disclaimer": SimpleLazyObject(
-            lambda: cached_for_this_version("disclaimer", Disclaimer.current)
-        ),
+        "disclaimer": SimpleLazyObject(lambda: site_data("disclaimer", Disclaimer.current)),
     }
-
-
-def canonical_url(request):
-    """The page's absolute address without its query string."""
-    return absolute_url(request, request.path)
-
-
-def absolute_url(request, path):
-    """An absolute address on this site: SITE_URL when set, else the request's own host."""
-    if path.startswith(("http://", "https://")):
-        return path
-    if settings.SITE_URL:
-        return settings.SITE_URL + path
-    return request.build_absolute_uri(path)

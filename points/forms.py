@@ -52,12 +52,12 @@ class CommentForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this field empty")
     token = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, page, report_points=None, **kwargs):
-        """`report_points`: a queryset of the points a reader may report on (an article's);
-        None on a point's own page, where a report is about that point."""
+    def __init__(self, *args, page, **kwargs):
+        """`page`: the point or article commented on. On an article the reader picks the
+        points a report is about; on a point's page it is about that point."""
         super().__init__(*args, **kwargs)
         self.page = page
-        self.report_points = report_points
+        self.report_points = report_points = page.reportable_points()
         if report_points is None:
             del self.fields["points"]
         else:

@@ -46,9 +46,8 @@ class ExtraSecurityHeadersMiddleware:
 
 
 class GZipTextMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware (with its BREACH mitigation), for text only: pages rendered for
-    one request (search results, an editor's pages, a form sent back) and feeds. Cached pages
-    are stored gzipped already (points.page_cache), static files come compressed from
+    """Django's GZipMiddleware (with its BREACH mitigation), for text only: pages and feeds.
+    The page cache keeps pages as compressed here; static files come compressed from
     whitenoise, and pictures gain nothing from it."""
 
     TEXT_TYPES = ("text/", "application/json", "application/xml", "application/rss+xml")

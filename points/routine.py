@@ -7,7 +7,7 @@ routine paces the reader at DEFAULT_SECONDS per side and says that this pacing i
 
 from dataclasses import dataclass
 
-from points.models import Sides
+from points.models import Article, Point, Sides
 
 DEFAULT_SECONDS = 60
 MAX_POINTS = 20
@@ -57,3 +57,17 @@ def build_routine(points):
             )
         )
     return Routine(steps)
+
+
+def routine_for(wanted_slugs):
+    """The routine for the points the reader chose (slugs, in their order), or when they chose
+    none, for the points of the latest article in its order (or every point when there is no
+    article). Returns (routine, every published point, the chosen slugs that are no point)."""
+    published = list(Point.objects.published())
+    if not wanted_slugs:
+        article = Article.objects.published().with_page_relations().first()
+        return build_routine(article.linked_points() if article else published), published, []
+    by_slug = {point.slug: point for point in published}
+    chosen = [by_slug[slug] for slug in dict.fromkeys(wanted_slugs) if slug in by_slug]
+    unknown = [slug for slug in wanted_slugs if slug not in by_slug]
+    return build_routine(chosen), published, unknown

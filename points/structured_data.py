@@ -3,7 +3,7 @@ page shows."""
 
 from django.templatetags.static import static
 
-from points.context_processors import absolute_url as absolute
+from points.site_urls import absolute_url as absolute
 
 
 def breadcrumbs(request, trail):

@@ -57,18 +57,8 @@ def editor_client(editor):
 
 @pytest.fixture
 def render_client(settings, client):
-    """A client whose every request renders its page in full (the whole-page cache and the page
-    fragments are off; the small site-wide data pages share, such as the disclaimer, stays
-    cached after first use)."""
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = False
-    return client
-
-
-@pytest.fixture
-def fragment_client(settings, client):
-    """A client whose pages are not taken from the whole-page cache, but put together from the
-    cached fragments where there are any (points/fragments.py)."""
+    """A client whose every request renders its page in full (the page cache is off; the small
+    site-wide data pages share, such as the disclaimer, stays cached after first use)."""
     settings.PAGE_CACHE_ENABLED = False
     return client
 

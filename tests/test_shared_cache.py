@@ -54,12 +54,10 @@ def in_another_process(code, redis_url):
 
 
 def test_a_change_in_one_process_is_seen_by_another(redis_url):
-    read_version = "from points.page_cache import content_version; print(content_version())"
+    read_version = "from points.page_cache import pages_version; print(pages_version())"
     first = in_another_process(read_version, redis_url)
     same = in_another_process(read_version, redis_url)
-    in_another_process(
-        "from points.page_cache import content_changed; content_changed()", redis_url
-    )
+    in_another_process("from points.page_cache import pages_changed; pages_changed()", redis_url)
     after_change = in_another_process(read_version, redis_url)
 
     assert first == same

@@ -5,9 +5,8 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.html import format_html
 
-from points.comments import notify_reader_of_reply
-from points.models import Comment, CommentStatus, ResultReport
-from points.page_cache import comments_changed
+from points.commenting import notify_reader_of_reply
+from points.models import Comment, ResultReport
 
 
 class ResultReportInline(admin.TabularInline):
@@ -80,20 +79,14 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments (publish them)")
     def approve(self, request, queryset):
-        changed = queryset.exclude(status=CommentStatus.APPROVED).update(
-            status=CommentStatus.APPROVED
-        )
-        comments_changed()  # update() sends no signals; saving and deleting do (points.apps)
+        changed = queryset.approve()
         self.message_user(
             request, f"Approved {changed} comment{pluralize(changed)}.", messages.SUCCESS
         )
 
     @admin.action(description="Mark selected comments as spam (hide them)")
     def mark_as_spam(self, request, queryset):
-        changed = queryset.exclude(status=CommentStatus.SPAM).update(
-            status=CommentStatus.SPAM, spam_reason="Marked as spam by an editor."
-        )
-        comments_changed()
+        changed = queryset.mark_as_spam()
         self.message_user(
             request, f"Marked {changed} comment{pluralize(changed)} as spam.", messages.SUCCESS
         )

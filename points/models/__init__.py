@@ -22,7 +22,14 @@ from points.models.points import (
     Sides,
 )
 from points.models.publishing import PageRedirect, Publishable, PublishableQuerySet, Status
-from points.models.trust import Reference, Reviewer
+from points.models.sources import Reference, Reviewer
+
+
+def next_publication():
+    """When the next scheduled page goes live, or None when nothing is scheduled."""
+    moments = (model.objects.next_publication() for model in (Article, Point))
+    return min(filter(None, moments), default=None)
+
 
 __all__ = [
     "AliasKind",
@@ -54,4 +61,5 @@ __all__ = [
     "Reviewer",
     "Sides",
     "Status",
+    "next_publication",
 ]

@@ -3,6 +3,7 @@
 from django.db import models
 
 from points.models.points import Point
+from points.models.shown import ShownToReadersQuerySet
 
 
 class AliasKind(models.TextChoices):
@@ -18,6 +19,8 @@ class PointAlias(models.Model):
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=80)
     kind = models.CharField(max_length=12, choices=AliasKind, default=AliasKind.CODE)
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]

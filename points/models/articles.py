@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from points.models.points import Point, lines_of
 from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
-from points.models.trust import Citation, Reference
+from points.models.shown import ShownToReadersQuerySet
+from points.models.sources import Citation, Reference
 from points.validators import PictureField
 
 
@@ -29,6 +30,8 @@ class Author(KeepsOldURLs):
         blank=True,
         help_text="Required when there is a photo, e.g. “Paul Thomas smiling outdoors”.",
     )
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -107,6 +110,20 @@ class Article(Publishable):
     def see_a_doctor_list(self):
         return lines_of(self.see_a_doctor)
 
+    def linked_points(self):
+        """The published points the sections link to, in reading order, each once (from the
+        sections and points that `with_page_relations()` fetched)."""
+        points = {}
+        for section in self.sections.all():
+            for point in section.points.all():
+                points.setdefault(point.pk, point)
+        return list(points.values())
+
+    def first_image(self):
+        """The first picture of the first linked point that has one, or None."""
+        images = (image for point in self.linked_points() for image in point.images.all())
+        return next(images, None)
+
     def reportable_points(self):
         """The published points the article's sections link to: those a reader may report a
         result on in a comment (a query, not run until used)."""
@@ -126,6 +143,8 @@ class ArticleSection(models.Model):
         help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",
     )
     points = models.ManyToManyField(Point, related_name="sections", blank=True)
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position", "pk"]

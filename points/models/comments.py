@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from points.models.articles import Article
 from points.models.points import Point
+from points.models.shown import ShownToReadersQuerySet
 
 
 class CommentStatus(models.TextChoices):
@@ -19,7 +20,20 @@ class CommentStatus(models.TextChoices):
     SPAM = "spam", "Spam"
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(ShownToReadersQuerySet):
+    def approve(self):
+        """Publish these comments; the number that were not published already."""
+        return self.exclude(status=CommentStatus.APPROVED).update(status=CommentStatus.APPROVED)
+
+    def mark_as_spam(self, reason="Marked as spam by an editor."):
+        """Hide these comments (kept for reference); the number that were not spam already."""
+        return self.exclude(status=CommentStatus.SPAM).update(
+            status=CommentStatus.SPAM, spam_reason=reason
+        )
+
+    def is_shown(self, comment):
+        return comment.status == CommentStatus.APPROVED
+
     def approved(self):
         return self.filter(status=CommentStatus.APPROVED)
 
@@ -123,6 +137,12 @@ class Outcome(models.TextChoices):
     FELT_WORSE = "felt-worse", "Felt worse"
 
 
+class ResultReportQuerySet(ShownToReadersQuerySet):
+    def is_shown(self, report):
+        """A reader's new comment and its reports wait for moderation: no page changes."""
+        return report.comment.status == CommentStatus.APPROVED
+
+
 class ResultReport(models.Model):
     """A reader's answer to "did this point work for you?", counted on the point's page."""
 
@@ -130,6 +150,8 @@ class ResultReport(models.Model):
     point = models.ForeignKey(Point, on_delete=models.CASCADE, related_name="reports")
     outcome = models.CharField(max_length=16, choices=Outcome)
     days_tried = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    objects = ResultReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["point", "pk"]

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from points.models.shown import ShownToReadersQuerySet
+
 
 class Disclaimer(models.Model):
     """The site's medical disclaimer: one row, edited in the admin, shown on every content page."""
@@ -14,6 +16,8 @@ class Disclaimer(models.Model):
     )
     body = models.TextField(help_text="The full text of the disclaimer page.")
     updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="disclaimer_single_row")]

@@ -6,8 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from points.images import process_upload
 from points.models.points import Point, percent_field
+from points.models.shown import ShownToReadersQuerySet
+from points.uploads import process_upload
 from points.validators import PictureField
 
 
@@ -55,6 +56,8 @@ class PointImage(models.Model):
     )
     marker_y = percent_field("marker y (%)", "From the top edge (0 to 100).")
     position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

@@ -14,7 +14,8 @@ from django.db.models.functions import Coalesce, Concat
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
-from points.models.trust import Citation, Reference
+from points.models.shown import ShownToReadersQuerySet
+from points.models.sources import Citation, Reference
 
 
 def percent_field(verbose_name, help_text):
@@ -84,7 +85,7 @@ class MapView(models.TextChoices):
     BACK = "back", "Back"
 
 
-class ConditionQuerySet(models.QuerySet):
+class ConditionQuerySet(ShownToReadersQuerySet):
     def with_published_points(self):
         """Conditions a reader can browse: those with at least one published point."""
         return self.filter(points__in=Point.objects.published()).distinct()
@@ -167,13 +168,21 @@ class PointQuerySet(PublishableQuerySet):
         return self.annotate(condition_list=Subquery(conditions))
 
     def with_page_relations(self):
-        """Everything a point's page shows, fetched in a fixed number of queries."""
+        """Everything a point's page shows, fetched in a fixed number of queries: its names,
+        pictures, references, the sections of published articles that use it, and its
+        conditions and readers' results as annotations."""
+        from points.models.articles import Article, ArticleSection  # It imports this module.
+
+        sections = ArticleSection.objects.filter(
+            article__in=Article.objects.published()
+        ).select_related("article")
         return (
             self.select_related("reviewer")
             .prefetch_related(
                 "aliases",
                 "images",
                 models.Prefetch("citations", PointReference.objects.select_related("reference")),
+                models.Prefetch("sections", sections),
             )
             .with_condition_list()
             .with_result_counts()
@@ -316,6 +325,10 @@ class Point(Publishable):
             errors["repetitions_max"] = "The most repetitions must be at least the fewest."
         if errors:
             raise ValidationError(errors)
+
+    def reportable_points(self):
+        """None: a result reported on a point's own page is about that point (CommentForm)."""
+        return
 
     def neighbours_in(self, reading_order):
         """The published points just before and after this one, as (previous, next), from

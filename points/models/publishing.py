@@ -4,7 +4,8 @@ and keeping old addresses working when a slug changes."""
 from django.db import models
 from django.utils import timezone
 
-from points.models.trust import Reviewer
+from points.models.shown import ShownToReadersQuerySet
+from points.models.sources import Reviewer
 
 
 class Status(models.TextChoices):
@@ -12,7 +13,7 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-class PublishableQuerySet(models.QuerySet):
+class PublishableQuerySet(ShownToReadersQuerySet):
     def published(self):
         """Rows readers may see: published, with a publication time that has come. Filtering
         by time at query time means a scheduled page goes live by itself, with no job to run."""
@@ -23,6 +24,11 @@ class PublishableQuerySet(models.QuerySet):
         if user.is_active and user.is_staff:
             return self.all()
         return self.published()
+
+    def next_publication(self):
+        """When the next scheduled row goes live, or None."""
+        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.aggregate(next=models.Min("published_at"))["next"]
 
     def review_overdue(self):
         return self.filter(next_review_due__lt=timezone.localdate())

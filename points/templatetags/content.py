@@ -7,7 +7,7 @@ from django.templatetags.static import static
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 
-from points.context_processors import absolute_url
+from points.site_urls import absolute_url
 
 register = template.Library()
 

@@ -51,7 +51,7 @@ from points.management.commands.backup import (
     run_postgres_tool,
     sqlite_path,
 )
-from points.page_cache import comments_changed, content_changed
+from points.page_cache import pages_changed
 
 REQUIRED_MANIFEST_KEYS = {
     "created_at",
@@ -91,10 +91,9 @@ class Command(BaseCommand):
             connections.close_all()
             restore_postgres(database_file, connection.settings_dict)
         media_files = extract_media(media_archive, media_members, media_root)
-        # The cache outlives the database: pages and fragments of what the site held before
+        # The cache outlives the database: pages of what the site held before
         # must not be served as the restored site's.
-        content_changed()
-        comments_changed()
+        pages_changed()
         self.report(manifest, current_counts(), media_files)
 
     def report(self, manifest, counts, media_files):

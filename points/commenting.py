@@ -1,14 +1,15 @@
-"""Posting and moderating comments: the writes that touch several rows, and the mail they send.
+"""Readers' comments: the one flow that posts them, the comments a page shows, and the mail
+moderation sends.
 
-Views and the admin call these; they hold the rules (rate limits, spam holds, who is told what).
+A comment goes: the page's form -> `post_comment()` (checks, spam holds, the rate limit) ->
+`submit_comment()` (the rows) -> moderation in the admin (`Comment.objects...approve()`) ->
+the page (`page_comments()`).
 """
 
-import hashlib
-import hmac
 import logging
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,16 +17,19 @@ from django.core import signing
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Window
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
+from points.client import client_hash
 from points.models import Comment, CommentStatus, Point, ResultReport
+from points.page_cache import OWN_COMMENTS_COOKIE
 from points.roles import EDITORS_GROUP
 
 logger = logging.getLogger(__name__)
 
-OWN_COMMENTS_COOKIE = "my_comments"
 OWN_COMMENTS_SALT = "points.own-comments"
 OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
 LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
@@ -35,21 +39,53 @@ class RateLimited(Exception):
     """The client has posted as many comments as it may for now."""
 
 
-def client_hash(request):
-    """A keyed hash of the client's address: enough to count its comments, useless to anyone
-    without the SECRET_KEY, and never the address itself."""
-    address = client_address(request)
-    key = hashlib.sha256(f"client-hash:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+@dataclass
+class Posted:
+    """What became of a posted comment form: the stored `comment`, or None when the page is to
+    be shown again with the form, whose errors say what to fix, with this `status`."""
+
+    comment: Comment | None = None
+    status: int = 400
+    headers: dict = field(default_factory=dict)
+
+    def finish(self, response):
+        """The page shown again, with this outcome's headers."""
+        for name, value in self.headers.items():
+            response[name] = value
+        return response
 
 
-def client_address(request):
-    """The client's address: the socket's, or the one PROXY_COUNT trusted proxies saw."""
-    if settings.PROXY_COUNT:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",")]
-        if len(forwarded) >= settings.PROXY_COUNT:
-            return forwarded[-settings.PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "")
+def post_comment(request, form) -> Posted:
+    """Check a posted comment form and store its comment. A form shown again keeps everything
+    the reader typed and gets a fresh token."""
+    unexpected = set(form.data) - set(form.fields)
+    if unexpected:
+        form.add_error(None, "The form contained fields we do not know. Please send it again.")
+    elif form.is_valid() and form.is_expired():
+        form.add_error(None, "This form was open too long to be accepted. Please send it again.")
+    elif form.is_valid():
+        try:
+            return Posted(submit_comment(form=form, client_hash=client_hash(request)))
+        except RateLimited:
+            form.add_error(
+                None,
+                "You have sent several comments in a short time. Please wait a few minutes "
+                "and send this one again; your text is kept below.",
+            )
+            form.refresh_token()
+            retry = str(settings.COMMENT_RATE_LIMIT_SECONDS)
+            return Posted(status=429, headers={"Retry-After": retry})
+    form.refresh_token()
+    return Posted(status=400)
+
+
+def show_own_comment(request, comment):
+    """Send the reader to their comment (post/redirect/get); their cookie lets them, and only
+    them, see it while it waits for moderation."""
+    response = redirect(f"{comment.page.get_absolute_url()}#comment-{comment.pk}")
+    response.status_code = 303
+    remember_own_comment(request, response, comment)
+    return response
 
 
 def spam_reason(form):
@@ -66,7 +102,7 @@ def spam_reason(form):
     return ""
 
 
-def submit_comment(*, page, form, client_hash: str) -> Comment:
+def submit_comment(*, form, client_hash: str) -> Comment:
     """Store a comment (and its reports) unless the client is over its rate limit.
 
     The limit is counted in the database inside the transaction that inserts, so it holds across
@@ -85,7 +121,7 @@ def submit_comment(*, page, form, client_hash: str) -> Comment:
         if recent.count() >= settings.COMMENT_RATE_LIMIT_COUNT:
             raise RateLimited
         comment = Comment.objects.create(
-            **{Comment.page_field(page): page},
+            **{Comment.page_field(form.page): form.page},
             name=data["name"],
             email=data["email"],
             notify_on_reply=data["notify_on_reply"],
@@ -213,23 +249,43 @@ class CommentPage:
 
 
 def page_number(value):
-    """A page number from the query string: 1 unless it is a whole number from 2 to
-    MAX_PAGE_NUMBER (anything larger is past the end of any page's comments)."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
+    """A page number from the query string (None means the first), or None when it is no
+    page number at all or more than MAX_PAGE_NUMBER (past the end of any page's comments)."""
+    if value is None:
         return 1
-    return number if 1 < number <= MAX_PAGE_NUMBER else 1
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE_NUMBER:
+        return None
+    return int(value)
 
 
 MAX_PAGE_NUMBER = 100_000
 
 
+def page_comments(request, page):
+    """What a page's comment section shows: a page of approved comments (?comments=N; a 404
+    past the last), and this reader's own comments awaiting moderation."""
+    own_ids = own_comment_ids(request)
+    own_waiting = []
+    if own_ids:
+        own_waiting = list(
+            Comment.objects.on(page).filter(pk__in=own_ids).exclude(status=CommentStatus.APPROVED)
+        )
+        reports = ResultReport.objects.filter(comment__in=own_ids).select_related("point")
+        attach_reports(own_waiting, reports)
+    comment_page = approved_comment_page(page, request.GET.get("comments"))
+    if comment_page is None:
+        raise Http404("No such page of comments.")
+    return {"comment_page": comment_page, "own_waiting": own_waiting}
+
+
 def approved_comment_page(page, number):
-    """The approved comments on `page`'s comment page `number` with their result reports, in a
-    fixed number of queries however many there are: the total comes with the rows (a window
-    count); on a point's page each comment's report about that point comes with them too."""
+    """The approved comments on `page`'s comment page `number` with their result reports (None
+    when there is no such page), in a fixed number of queries however many there are: the
+    total comes with the rows (a window count); on a point's page each comment's report about
+    that point comes with them too."""
     number = page_number(number)
+    if number is None:
+        return None
     per_page = settings.COMMENTS_PER_PAGE
     approved = Comment.objects.on(page).approved()
     rows = slice((number - 1) * per_page, number * per_page)
@@ -243,8 +299,7 @@ def approved_comment_page(page, number):
         }
     comments = list(approved.annotate(**annotations)[rows])
     if not comments and number > 1:
-        # A page past the end (an old or edited link): show the first page instead.
-        return approved_comment_page(page, 1)
+        return None  # Past the last page.
     if on_point:
         for comment in comments:
             comment.report_list = (

@@ -3,6 +3,8 @@
 from django.db import models
 from django.db.models import Q
 
+from points.models.shown import ShownToReadersQuerySet
+
 
 class Reviewer(models.Model):
     """A person with a relevant credential who checks pages, named on the pages they reviewed."""
@@ -11,6 +13,8 @@ class Reviewer(models.Model):
     credential = models.CharField(
         max_length=200, help_text='Their qualification, e.g. "Registered physiotherapist".'
     )
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -34,6 +38,8 @@ class Reference(models.Model):
     doi = models.CharField(
         "DOI", max_length=100, blank=True, help_text="e.g. 10.1093/pm/pnz138 (without https://)"
     )
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "title"]
@@ -59,6 +65,8 @@ class Citation(models.Model):
     position = models.PositiveSmallIntegerField(
         default=1, help_text="Its number in the text: write [1] to cite the first."
     )
+
+    objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
         abstract = True

@@ -1,0 +1,137 @@
+"""A point's page, and the pages that find points: the index with its filters, complaints and
+body areas."""
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+
+from points import commenting, structured_data
+from points.body_map import body_map
+from points.forms import CommentForm, PointFilterForm
+from points.models import BodyArea, Condition, Point, ResultSummary
+from points.page_cache import cache_public_page, site_data
+from points.security import require_same_origin
+from points.views.rendering import render_publishable
+
+INDEX_POINTS_PER_PAGE = 12
+INDEX_PARAMS = ["area", "condition", "page"]
+
+
+@require_safe
+@cache_public_page(params=["comments"])
+def point_detail(request, slug):
+    point = get_object_or_404(
+        Point.objects.viewable_by(request.user).with_page_relations(), slug=slug
+    )
+    return point_page(request, point, CommentForm(page=point))
+
+
+@csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
+@require_POST
+@require_same_origin
+def point_comment(request, slug):
+    point = get_object_or_404(Point.objects.published().with_page_relations(), slug=slug)
+    form = CommentForm(request.POST, page=point)
+    posted = commenting.post_comment(request, form)
+    if posted.comment:
+        return commenting.show_own_comment(request, posted.comment)
+    return posted.finish(point_page(request, point, form, status=posted.status))
+
+
+def point_page(request, point, form, *, status=200):
+    comments = commenting.page_comments(request, point)
+    reading_order = site_data("reading-order", Point.objects.reading_order)
+    previous_point, next_point = point.neighbours_in(reading_order)
+    context = {
+        "point": point,
+        "previous_point": previous_point,
+        "next_point": next_point,
+        "results": ResultSummary.of(point),
+        "body_map": body_map([point], current=point),
+        "structured_data": [
+            structured_data.point(request, point),
+            structured_data.breadcrumbs(
+                request,
+                [
+                    ("Home", reverse("points:home")),
+                    ("Points", reverse("points:point-index")),
+                    (f"{point.code} {point.pinyin}", point.get_absolute_url()),
+                ],
+            ),
+        ],
+        "comment_form": form,
+    } | comments
+    return render_publishable(request, "points/point_detail.html", context, point, status=status)
+
+
+@require_safe
+@cache_public_page(params=INDEX_PARAMS)
+def point_index(request):
+    """All points by body area, or those matching the filters in the query string
+    (bookmarkable), a page at a time."""
+    points = Point.objects.published().in_body_area_order()
+    form = PointFilterForm(request.GET or None)
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            points = form.filter(points)
+        else:
+            status = 400
+    page = Paginator(points, INDEX_POINTS_PER_PAGE).get_page(request.GET.get("page"))
+    if request.GET.get("page", "1") != str(page.number):
+        raise Http404("No such page of points.")
+    page_points = list(page.object_list.prefetch_related("images"))
+    context = {
+        "points_by_area": group_by_body_area(page_points),
+        "page": page,
+        "count": page.paginator.count,
+        "filter_form": form,
+        "body_map": body_map(page_points),
+        "filter_query": urlencode(form.cleaned_data if form.is_bound and form.is_valid() else {}),
+    }
+    return render(request, "points/point_index.html", context, status=status)
+
+
+def group_by_body_area(points):
+    """[(BodyArea, [points])] in body-area order, leaving out areas without points."""
+    groups = {area: [] for area in BodyArea}
+    for point in points:
+        groups[BodyArea(point.body_area)].append(point)
+    return [(area, area_points) for area, area_points in groups.items() if area_points]
+
+
+@require_safe
+@cache_public_page
+def condition_index(request):
+    conditions = Condition.objects.with_published_points().annotate(
+        point_count=Count("points", filter=Q(points__in=Point.objects.published()))
+    )
+    return render(request, "points/condition_index.html", {"conditions": conditions})
+
+
+@require_safe
+@cache_public_page
+def condition_detail(request, slug):
+    condition = get_object_or_404(Condition.objects.with_published_points(), slug=slug)
+    points = condition.points.published().prefetch_related("images")
+    return render(
+        request, "points/condition_detail.html", {"condition": condition, "points": points}
+    )
+
+
+@require_safe
+@cache_public_page
+def body_area_detail(request, area):
+    if area not in BodyArea.values:
+        raise Http404("No such body area.")
+    area = BodyArea(area)
+    points = Point.objects.published().filter(body_area=area).prefetch_related("images")
+    if not points:
+        raise Http404("No published points in this area.")
+    return render(request, "points/body_area_detail.html", {"area": area, "points": points})

@@ -51,12 +51,6 @@ def pages_changed(**kwargs):
     transaction.on_commit(replace)
 
 
-def site_data(name, compute):
-    """A small piece of site-wide data that many pages show (the disclaimer, the reading
-    order), computed once per pages version and shared by all workers."""
-    return cache.get_or_set(f"{name}:{pages_version()}", compute, page_lifetime())
-
-
 def page_lifetime():
     """How long a page may be served from the cache: PAGE_CACHE_SECONDS, or less when a
     scheduled page goes live sooner."""

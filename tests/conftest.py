@@ -2,7 +2,6 @@ import os
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 
@@ -11,18 +10,26 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from tests.factories import make_image, make_point
+
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to
 # touch the database from it (SynchronousOnlyOperation).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-# Servers and commands the tests start keep their page cache to themselves, away from a
-# developer's running site.
-os.environ["CACHE_DIR"] = tempfile.mkdtemp(prefix="acupressure-test-cache-")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _commands_cache_dir(tmp_path_factory):
+    """Servers and commands the tests start keep their page cache to themselves, away from a
+    developer's running site, in pytest's temporary folder (removed after a passing run, see
+    tmp_path_retention_policy in pyproject.toml)."""
+    os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
-    """Plain static storage (no collectstatic needed), uploads in a temporary folder, and a fast
-    password hasher."""
+    """Plain static storage (no collectstatic needed), uploads in a temporary folder, a fast
+    password hasher, and comment forms accepted at machine speed (a test of the spam rule that
+    a form sent back within COMMENT_MIN_SECONDS is a bot's sets it back)."""
     settings.STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -32,7 +39,21 @@ def _test_settings(settings, tmp_path):
     settings.STATIC_ROOT.mkdir()
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.COMMENT_MIN_SECONDS = 0
     cache.clear()  # cached pages must not outlive the test database rows they show
+
+
+@pytest.fixture
+def point():
+    """A published point, BL23 Shenshu, with one picture."""
+    point = make_point(
+        code="BL23",
+        slug="bl23-shenshu",
+        pinyin="Shenshu",
+        summary="Two finger-widths from the spine.",
+    )
+    make_image(point, alt_text="BL23 beside the spine")
+    return point
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from django.db import connection
 
 from points.management.commands import backup as backup_command
 from points.models import ArticleSection, Comment, Point, PointImage
-from tests.factories import make_image, make_point
+from tests.factories import make_comment, make_image, make_point
 
 PROJECT_DIR = settings.BASE_DIR
 
@@ -285,7 +285,7 @@ def test_postgresql_backup_and_restore(tmp_path):
     point = make_point()
     picture = Path(make_image(point).image.path)
     original = picture.read_bytes()
-    Comment.objects.create(point=point, name="Reader", text="It helped.", client_hash="0" * 64)
+    make_comment(point, name="Reader", text="It helped.")
     call_command("backup", output=tmp_path / "backups", stdout=io.StringIO())
     (backup,) = (tmp_path / "backups").glob("backup-*")
     Point.objects.all().delete()

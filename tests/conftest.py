@@ -25,6 +25,27 @@ def _commands_cache_dir(tmp_path_factory):
     os.environ["CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _jinja2_pages_tell_the_test_client_their_context():
+    """`response.context` for the public pages, as Django's test client gives it for pages in
+    Django's own template language (it listens to `template_rendered`, which only Django's
+    language sends)."""
+    from django.template.backends.jinja2 import Template
+    from django.test.signals import template_rendered
+
+    render = Template.render
+
+    def render_and_tell(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return html
+
+    Template.render = render_and_tell
+    yield
+    Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     """Plain static storage (no collectstatic needed), uploads in a temporary folder, a fast

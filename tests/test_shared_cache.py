@@ -11,15 +11,15 @@ import time
 import pytest
 from django.conf import settings
 
+from scripts import harness
+
 
 @pytest.fixture
 def redis_url(tmp_path):
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is missing: make test installs it (apt package redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = harness.free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=tmp_path,

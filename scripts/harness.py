@@ -53,9 +53,9 @@ def free_port() -> int:
 
 def throwaway_env(workdir: Path, **settings: object) -> dict[str, str]:
     """The environment for every command and server of a site kept in `workdir`: its own SQLite
-    file, static, media and cache folders, a random SECRET_KEY, DEBUG off, local hosts, no
-    developer's .env (settings.py skips it; gunicorn.conf.py still reads it, but values set
-    here win). `settings` override or add variables (values are turned into strings)."""
+    file, static, media and cache folders, a random SECRET_KEY, DEBUG off, local hosts, and no
+    developer's .env (settings.py and gunicorn.conf.py skip it). `settings` override or add
+    variables (values are turned into strings)."""
     inherited = {k: v for k, v in os.environ.items() if k != "GUNICORN_CMD_ARGS"}
     return (
         inherited

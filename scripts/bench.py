@@ -534,10 +534,11 @@ def bench(args: argparse.Namespace, profile: Profile, workdir: Path, verdicts: l
         full_env,
         show=args.show_queries,
     )
-    verdicts += timed(measure_warm, "Warm: page cache on", warm_env, workdir, profile)
+    verdicts += timed(measure_throughput, "Warm: page cache on", "warm", warm_env, workdir, profile)
     verdicts += timed(
-        measure_full_render,
+        measure_throughput,
         "Full render: PAGE_CACHE_ENABLED=False (every request renders its page)",
+        "full render",
         full_env,
         workdir,
         profile,
@@ -562,28 +563,22 @@ def timed(step, title: str, *args, **kwargs):
     return result
 
 
-def measure_warm(env: dict[str, str], workdir: Path, profile: Profile) -> list[Verdict]:
-    log_path = workdir / "gunicorn-warm.log"
+def measure_throughput(label: str, env: dict[str, str], workdir: Path, profile: Profile):
+    """One server's rounds; the warm one also weighs the point page."""
+    warm = label == "warm"
+    log_path = workdir / f"gunicorn-{label.replace(' ', '-')}.log"
+    weight = []
     with gunicorn(env, log_path=log_path) as server:
-        port = server.port
-        check_cache_state(port, warm=True)
-        static_path = page_links(port, "/").stylesheets[0]
-        print(f"  static file: {static_path}")
-        print("  point page weight (gzip, as a browser gets it):")
-        weight = measure_page_weight(port)
-        server = measure_server("warm", port, static_path, profile)
-    report_worker_restarts(log_path)
-    return throughput_verdicts(server, WARM_MIN_RATIOS, 1) + weight
-
-
-def measure_full_render(env: dict[str, str], workdir: Path, profile: Profile) -> list[Verdict]:
-    log_path = workdir / "gunicorn-full-render.log"
-    with gunicorn(env, log_path=log_path) as server:
-        check_cache_state(server.port, warm=False)
+        check_cache_state(server.port, warm=warm)
         static_path = page_links(server.port, "/").stylesheets[0]
-        measured = measure_server("full render", server.port, static_path, profile)
+        if warm:
+            print(f"  static file: {static_path}")
+            print("  point page weight (gzip, as a browser gets it):")
+            weight = measure_page_weight(server.port)
+        measured = measure_server(label, server.port, static_path, profile)
     report_worker_restarts(log_path)
-    return throughput_verdicts(measured, FULL_RENDER_MIN_RATIOS, 2)
+    minimums, number = (WARM_MIN_RATIOS, 1) if warm else (FULL_RENDER_MIN_RATIOS, 2)
+    return throughput_verdicts(measured, minimums, number) + weight
 
 
 def measure_lighthouse(env: dict[str, str], workdir: Path) -> list[Verdict]:

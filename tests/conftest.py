@@ -1,15 +1,10 @@
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 
+from scripts import harness
 from tests.factories import make_image, make_point
 
 # Playwright's sync API runs an event loop in the test thread; Django would otherwise refuse to
@@ -99,65 +94,18 @@ def editor_client(editor):
 
 @pytest.fixture
 def render_client(settings, client):
-    """A client whose every request renders its page in full (the page cache is off; the small
-    site-wide data pages share, such as the disclaimer, stays cached after first use)."""
+    """A client whose every request renders its page in full (the page cache is off)."""
     settings.PAGE_CACHE_ENABLED = False
     return client
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_site(tmp_path):
-    """gunicorn with 4 workers on a fresh SQLite file holding the demo content."""
-    env = os.environ | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        "MEDIA_ROOT": str(tmp_path / "media"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "CACHE_DIR": str(tmp_path / "cache"),
-        "ENV_FILE": "/nonexistent/.env",
-        "SECRET_KEY": "concurrency-test-key-" + "x" * 40,
-        "COMMENT_MIN_SECONDS": "0",
-        "COMMENT_RATE_LIMIT_COUNT": "100000",
-        "DJANGO_SETTINGS_MODULE": "acupressure.settings",
-    }
-    manage = [sys.executable, "manage.py"]
-    for command in (["migrate", "-v0"], ["load_demo_content", "-v0"], ["collectstatic", "-v0"]):
-        subprocess.run(manage + command, cwd=settings.BASE_DIR, env=env, check=True)
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--access-logfile",
-            "/dev/null",
-            "acupressure.wsgi",
-        ],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    """gunicorn with 4 workers on a fresh SQLite file holding the demo content; yields its base
+    URL and the environment its commands run with."""
+    env = harness.throwaway_env(
+        tmp_path, COMMENT_MIN_SECONDS=0, COMMENT_RATE_LIMIT_COUNT=100_000, LOG_LEVEL="WARNING"
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)  # noqa: S310 - loopback only
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield base, env
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    harness.set_up_demo_site(env)
+    with harness.gunicorn(env, workers=4, log_path=tmp_path / "gunicorn.log") as server:
+        yield server.url, env

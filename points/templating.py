@@ -14,9 +14,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import escape, format_html, linebreaks
+from django.utils import timezone
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from jinja2 import ChainableUndefined, Environment, pass_context
+from markupsafe import Markup, escape
 
 from points.site_urls import absolute_url
 
@@ -34,6 +36,8 @@ def environment(**options):
     }
     env.filters |= {
         "date": defaultfilters.date,
+        "iso_date": iso_date,
+        "long_date": long_date,
         "pluralize": defaultfilters.pluralize,
         "floatformat": defaultfilters.floatformat,
         "default_if_none": defaultfilters.default_if_none,
@@ -48,6 +52,17 @@ def environment(**options):
 
 def url(name, *args, **kwargs):
     return reverse(name, args=args, kwargs=kwargs)
+
+
+def iso_date(moment):
+    """2026-11-27, in the site's time zone: for <time datetime>."""
+    return timezone.localtime(moment).date().isoformat()
+
+
+def long_date(moment):
+    """27 November 2026, in the site's time zone (as `|date("j F Y")`, at a tenth the cost)."""
+    moment = timezone.localtime(moment)
+    return f"{moment.day} {moment:%B %Y}"
 
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -100,10 +115,13 @@ def absolute_static(context, path):
 # white space or an escaped quote or angle bracket; trailing punctuation is the sentence's.
 WEB_ADDRESS = re.compile(
     r"""\b(?:https?://|www\.)
-        (?:(?!&(?:quot|\#x27|lt|gt);)\S)+?  # no escaped quote or bracket inside
-        (?=[.,;:!?)\]]*(?:\s|$|&(?:quot|\#x27|lt|gt);))  # trailing punctuation left out""",
+        (?:(?!&(?:\#34|\#39|lt|gt);)\S)+?  # no escaped quote or bracket inside
+        (?=[.,;:!?)\]]*(?:\s|$|&(?:\#34|\#39|lt|gt);))  # trailing punctuation left out""",
     re.IGNORECASE | re.VERBOSE,
 )
+
+
+PARAGRAPH_BREAK = re.compile(r"\n{2,}")
 
 
 def comment_text(text):
@@ -112,8 +130,10 @@ def comment_text(text):
 
     Written for this one job rather than with Django's urlize, which handles far more (emails,
     bare domains) and cost more than all the rest of a comment's markup."""
-    html = WEB_ADDRESS.sub(link, escape(text))
-    return mark_safe(linebreaks(html, autoescape=False))  # noqa: S308 - escaped above
+    html = WEB_ADDRESS.sub(link, str(escape(text)))
+    paragraphs = PARAGRAPH_BREAK.split(html.replace("\r\n", "\n").strip())
+    html = "\n\n".join(f"<p>{p.replace(chr(10), '<br>')}</p>" for p in paragraphs if p)
+    return Markup(html)  # noqa: S704 - escaped above; only our own tags added
 
 
 def link(match):

@@ -59,3 +59,13 @@ def absolute(context, path):
 @register.simple_tag(takes_context=True)
 def absolute_static(context, path):
     return absolute(context, static(path))
+
+
+@register.simple_tag
+def site_review():
+    """Who checked the published points and since when (Point.objects.review_summary()),
+    computed once per content change."""
+    from points.models import Point
+    from points.page_cache import site_data
+
+    return site_data("site-review", Point.objects.review_summary)

@@ -102,8 +102,8 @@ def test_the_seeds_picture_captions_are_shown_under_our_diagrams(client, demo):
         demo.sections.exclude(figure_caption="").values_list("figure_caption", flat=True)
     ) == (captions)
     for caption in captions:
-        assert f"The article’s caption: “{caption}”." in text, caption
-    assert "The article’s own picture is not reproduced here" in text
+        assert f"The article’s caption for its picture: “{caption}”." in text, caption
+    assert "Its picture is not reproduced here; the diagram is ours." in text
 
 
 def test_every_point_has_a_picture_with_alt_text(demo):

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name="figure_caption",
             field=models.CharField(
                 blank=True,
-                help_text="The caption the article gave its picture for this section, word for word. We do not reproduce the article's pictures: the caption is shown under our diagram of the section's first point, marked as the article's.",
+                help_text="The caption the article gave its picture for this section, word for word. We do not reproduce the article's pictures: the caption is shown on the card of the section's first point, under our diagram, marked as the article's.",
                 max_length=200,
                 verbose_name="the article's picture caption",
             ),

@@ -142,8 +142,8 @@ class ArticleSection(models.Model):
         max_length=200,
         blank=True,
         help_text="The caption the article gave its picture for this section, word for word. "
-        "We do not reproduce the article's pictures: the caption is shown under our diagram "
-        "of the section's first point, marked as the article's.",
+        "We do not reproduce the article's pictures: the caption is shown on the card of the "
+        "section's first point, under our diagram, marked as the article's.",
     )
 
     objects = ShownToReadersQuerySet.as_manager()

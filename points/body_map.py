@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from points.models import MapView, Sides
 
 FIGURE_WIDTH, FIGURE_HEIGHT = 200, 400
-UNDERFOOT = 7  # the bottom of the figures, below the outline of the feet
+UNDERFOOT = 10  # the bottom of the figures: the soles, below the top of the feet
 FIGURES = {MapView.FRONT: "points/body-front.svg", MapView.BACK: "points/body-back.svg"}
 
 

@@ -157,7 +157,7 @@ class TestCorrectedFacts:
         assert "web between the second and third toes" in ki1.location
         assert "base of the second toe" not in ki1.location + ki1.how_to_find + ki1.summary
         assert ki1.map_view == "front"
-        assert float(ki1.map_y) > 98  # under the foot, not at the heel of the back view
+        assert float(ki1.map_y) > 97  # under the front of the foot, not the heel (back view)
 
     def test_gb30_is_its_own_point_and_section_3_is_bl53(self, demo):
         gb30 = point("GB30")

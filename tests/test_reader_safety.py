@@ -82,8 +82,12 @@ class TestWhereReadersPress:
         assert_cautions_on(shown, point("BL40"))
         assert_cautions_on(shown, point("LI4"))
 
-    def test_the_article_and_the_disclaimer_show_the_same_signs(self, client, demo):
-        for url in (demo.get_absolute_url(), reverse("points:disclaimer")):
+    def test_the_article_the_complaints_and_the_disclaimer_show_the_same_signs(self, client, demo):
+        urls = [demo.get_absolute_url(), reverse("points:disclaimer")]
+        urls += [
+            reverse("points:condition-detail", args=[slug]) for slug in ("sciatica", "hip-pain")
+        ]
+        for url in urls:
             assert_warning_signs_on(client.get(url).text)
 
     def test_an_editor_changes_the_signs_in_one_place_and_every_page_follows(self, client, demo):

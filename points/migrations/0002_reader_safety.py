@@ -9,16 +9,20 @@ def keep_see_a_doctor_signs(apps, schema_editor):
     holds the warning signs for every page; nothing an editor wrote is lost."""
     Article = apps.get_model("points", "Article")
     Disclaimer = apps.get_model("points", "Disclaimer")
-    disclaimer = Disclaimer.objects.filter(pk=1).first()
-    if disclaimer is None or disclaimer.see_a_doctor_signs.strip():
-        return
     lines = []
     for text in Article.objects.values_list("see_a_doctor", flat=True):
         for line in map(str.strip, text.splitlines()):
             if line and line not in lines:
                 lines.append(line)
-    disclaimer.see_a_doctor_signs = "\n".join(lines)
-    disclaimer.save(update_fields=["see_a_doctor_signs"])
+    if not lines:
+        return
+    notice = "This site is for information only and does not replace medical advice."
+    disclaimer, _ = Disclaimer.objects.get_or_create(
+        pk=1, defaults={"short_notice": notice, "body": notice}
+    )
+    if not disclaimer.see_a_doctor_signs.strip():
+        disclaimer.see_a_doctor_signs = "\n".join(lines)
+        disclaimer.save(update_fields=["see_a_doctor_signs"])
 
 
 def no_strong_pressure(apps, schema_editor):

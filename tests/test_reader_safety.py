@@ -122,7 +122,7 @@ class TestTheSitesOwnAdvice:
         html = client.get(li4.get_absolute_url()).text
         assert "for 1 up to 2 minutes and you can repeat the process if required." in html
         assert "apply strong pressure on this point for several seconds." in html
-        assert "What the article says, in its author’s words" in html
+        assert "The words in quotation marks are the article’s" in html
 
     def test_cards_search_and_routine_give_the_same_advice(self, client, demo):
         search = client.get(reverse("points:search"), {"q": "LI4"}).text

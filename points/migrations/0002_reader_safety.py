@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
             name="article_technique",
             field=models.TextField(
                 blank=True,
-                help_text="The article's own instructions for this point, quoted word for word, one per paragraph (blank line between), each saying which section it comes from. Shown as the article's words, beside our advice.",
+                help_text="The article's own instructions for this point, word for word in quotation marks, one per paragraph (blank line between), each saying which section it comes from. Only the article's words: put our advice in the notes above.",
                 verbose_name="what the article says about pressing it",
             ),
         ),

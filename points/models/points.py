@@ -273,9 +273,9 @@ class Point(Publishable):
     article_technique = models.TextField(
         "what the article says about pressing it",
         blank=True,
-        help_text="The article's own instructions for this point, quoted word for word, one "
-        "per paragraph (blank line between), each saying which section it comes from. Shown "
-        "as the article's words, beside our advice.",
+        help_text="The article's own instructions for this point, word for word in quotation "
+        "marks, one per paragraph (blank line between), each saying which section it comes "
+        "from. Only the article's words: put our advice in the notes above.",
     )
     said_to_help = models.TextField(
         "what it is said to help",

@@ -9,6 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -17,1180 +18,345 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Author",
+            name='Author',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120)),
-                ("slug", models.SlugField(max_length=120, unique=True)),
-                (
-                    "role",
-                    models.CharField(
-                        blank=True,
-                        help_text='e.g. "President of MisterBack".',
-                        max_length=200,
-                        verbose_name="role or affiliation",
-                    ),
-                ),
-                (
-                    "bio",
-                    models.TextField(blank=True, help_text="Paragraphs separated by a blank line."),
-                ),
-                (
-                    "photo",
-                    points.validators.PictureField(
-                        blank=True,
-                        upload_to="authors/",
-                        validators=[points.validators.validate_image_upload],
-                    ),
-                ),
-                (
-                    "photo_alt_text",
-                    models.CharField(
-                        blank=True,
-                        help_text="Required when there is a photo, e.g. “Paul Thomas smiling outdoors”.",
-                        max_length=250,
-                        verbose_name="photo alternative text",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120)),
+                ('slug', models.SlugField(max_length=120, unique=True)),
+                ('role', models.CharField(blank=True, help_text='e.g. "President of MisterBack".', max_length=200, verbose_name='role or affiliation')),
+                ('bio', models.TextField(blank=True, help_text='Paragraphs separated by a blank line.')),
+                ('photo', points.validators.PictureField(blank=True, upload_to='authors/', validators=[points.validators.validate_image_upload])),
+                ('photo_alt_text', models.CharField(blank=True, help_text='Required when there is a photo, e.g. “Paul Thomas smiling outdoors”.', max_length=250, verbose_name='photo alternative text')),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Condition",
+            name='Condition',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80, unique=True)),
-                ("slug", models.SlugField(max_length=80, unique=True)),
-                (
-                    "description",
-                    models.TextField(
-                        blank=True,
-                        help_text="One or two plain sentences shown on the condition's page.",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80, unique=True)),
+                ('slug', models.SlugField(max_length=80, unique=True)),
+                ('description', models.TextField(blank=True, help_text="One or two plain sentences shown on the condition's page.")),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="PageRedirect",
+            name='PageRedirect',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("old_path", models.CharField(max_length=300, unique=True)),
-                ("new_path", models.CharField(max_length=300)),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('old_path', models.CharField(max_length=300, unique=True)),
+                ('new_path', models.CharField(max_length=300)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                "ordering": ["old_path"],
+                'ordering': ['old_path'],
             },
         ),
         migrations.CreateModel(
-            name="Reviewer",
+            name='Reviewer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120)),
-                (
-                    "credential",
-                    models.CharField(
-                        help_text='Their qualification, e.g. "Registered physiotherapist".',
-                        max_length=200,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120)),
+                ('credential', models.CharField(help_text='Their qualification, e.g. "Registered physiotherapist".', max_length=200)),
             ],
             options={
-                "ordering": ["name"],
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="Article",
+            name='Article',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft (not public)"), ("published", "Published")],
-                        default="draft",
-                        help_text="Drafts are never shown to readers.",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="Readers see a published page from this date and time on: a date in the future schedules it.",
-                        verbose_name="publication date",
-                    ),
-                ),
-                (
-                    "last_reviewed",
-                    models.DateField(
-                        blank=True, help_text="When the page's facts were last checked.", null=True
-                    ),
-                ),
-                (
-                    "next_review_due",
-                    models.DateField(
-                        blank=True,
-                        help_text="When the page's facts should next be checked.",
-                        null=True,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
-                ("title", models.CharField(max_length=200)),
-                ("slug", models.SlugField(max_length=200, unique=True)),
-                (
-                    "summary",
-                    models.CharField(
-                        help_text="One or two sentences for search engines and article lists.",
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "intro",
-                    models.TextField(help_text="Opening paragraphs, separated by a blank line."),
-                ),
-                (
-                    "closing",
-                    models.TextField(
-                        blank=True,
-                        help_text="Paragraphs after the last section.",
-                        verbose_name="closing text",
-                    ),
-                ),
-                (
-                    "intro_note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown after the opening: corrections and context for its claims.",
-                        verbose_name="editor's note on the opening",
-                    ),
-                ),
-                (
-                    "closing_note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown after the closing text: corrections and context for its claims.",
-                        verbose_name="editor's note on the closing text",
-                    ),
-                ),
-                (
-                    "see_a_doctor",
-                    models.TextField(
-                        blank=True,
-                        help_text="Warning signs that need a doctor, not acupressure, one per line. Shown in a box near the top of the article.",
-                        verbose_name='"see a doctor if" signs',
-                    ),
-                ),
-                (
-                    "author",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="articles",
-                        to="points.author",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft (not public)'), ('published', 'Published')], default='draft', help_text='Drafts are never shown to readers.', max_length=10)),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Readers see a published page from this date and time on: a date in the future schedules it.', verbose_name='publication date')),
+                ('last_reviewed', models.DateField(blank=True, help_text="When the page's facts were last checked.", null=True)),
+                ('next_review_due', models.DateField(blank=True, help_text="When the page's facts should next be checked.", null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
+                ('title', models.CharField(max_length=200)),
+                ('slug', models.SlugField(max_length=200, unique=True)),
+                ('summary', models.CharField(help_text='One or two sentences for search engines and article lists.', max_length=300)),
+                ('intro', models.TextField(help_text='Opening paragraphs, separated by a blank line.')),
+                ('closing', models.TextField(blank=True, help_text='Paragraphs after the last section.', verbose_name='closing text')),
+                ('intro_note', models.TextField(blank=True, help_text='Shown after the opening: corrections and context for its claims.', verbose_name="editor's note on the opening")),
+                ('closing_note', models.TextField(blank=True, help_text='Shown after the closing text: corrections and context for its claims.', verbose_name="editor's note on the closing text")),
+                ('see_a_doctor', models.TextField(blank=True, help_text='Warning signs that need a doctor, not acupressure, one per line. Shown in a box near the top of the article.', verbose_name='"see a doctor if" signs')),
+                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='points.author')),
             ],
             options={
-                "ordering": ["-published_at"],
+                'ordering': ['-published_at'],
             },
         ),
         migrations.CreateModel(
-            name="Disclaimer",
+            name='Disclaimer',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(default="Medical disclaimer", max_length=120)),
-                (
-                    "short_notice",
-                    models.CharField(
-                        help_text="One or two sentences shown on every article and point page.",
-                        max_length=300,
-                    ),
-                ),
-                ("body", models.TextField(help_text="The full text of the disclaimer page.")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(default='Medical disclaimer', max_length=120)),
+                ('short_notice', models.CharField(help_text='One or two sentences shown on every article and point page.', max_length=300)),
+                ('body', models.TextField(help_text='The full text of the disclaimer page.')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
             ],
             options={
-                "constraints": [
-                    models.CheckConstraint(
-                        condition=models.Q(("pk", 1)), name="disclaimer_single_row"
-                    )
-                ],
+                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='disclaimer_single_row')],
             },
         ),
         migrations.CreateModel(
-            name="Point",
+            name='Point',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[("draft", "Draft (not public)"), ("published", "Published")],
-                        default="draft",
-                        help_text="Drafts are never shown to readers.",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "published_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now,
-                        help_text="Readers see a published page from this date and time on: a date in the future schedules it.",
-                        verbose_name="publication date",
-                    ),
-                ),
-                (
-                    "last_reviewed",
-                    models.DateField(
-                        blank=True, help_text="When the page's facts were last checked.", null=True
-                    ),
-                ),
-                (
-                    "next_review_due",
-                    models.DateField(
-                        blank=True,
-                        help_text="When the page's facts should next be checked.",
-                        null=True,
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="last updated")),
-                (
-                    "code",
-                    models.CharField(
-                        help_text="The standard (WHO-style) code, e.g. BL23. Other spellings go under aliases.",
-                        max_length=10,
-                        unique=True,
-                    ),
-                ),
-                (
-                    "slug",
-                    models.SlugField(
-                        help_text="The page's address: /points/<slug>/.", max_length=80, unique=True
-                    ),
-                ),
-                (
-                    "pinyin",
-                    models.CharField(
-                        help_text="Chinese name in pinyin, e.g. Shenshu.", max_length=60
-                    ),
-                ),
-                (
-                    "chinese_name",
-                    models.CharField(blank=True, max_length=20, verbose_name="Chinese characters"),
-                ),
-                (
-                    "english_name",
-                    models.CharField(
-                        help_text="The usual English translation, e.g. Kidney Shu.", max_length=120
-                    ),
-                ),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[
-                            ("CV", "Conception Vessel (Ren)"),
-                            ("BL", "Bladder"),
-                            ("GB", "Gallbladder"),
-                            ("LI", "Large Intestine"),
-                            ("KI", "Kidney"),
-                            ("LR", "Liver"),
-                        ],
-                        max_length=2,
-                    ),
-                ),
-                (
-                    "body_area",
-                    models.CharField(
-                        choices=[
-                            ("abdomen", "Abdomen"),
-                            ("lower-back", "Lower back"),
-                            ("hips-and-buttocks", "Hips and buttocks"),
-                            ("leg", "Leg and knee"),
-                            ("hand", "Hand"),
-                            ("foot", "Ankle and foot"),
-                        ],
-                        max_length=20,
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(
-                        default=100, help_text="Order in the point list, smallest first."
-                    ),
-                ),
-                (
-                    "where_short",
-                    models.CharField(
-                        blank=True,
-                        help_text='Named on the body map and in lists, e.g. "behind the knee".',
-                        max_length=60,
-                        verbose_name="where, in a few words",
-                    ),
-                ),
-                (
-                    "summary",
-                    models.CharField(
-                        help_text="One sentence for lists and search results: where it is and what it is for.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "location",
-                    models.TextField(
-                        help_text="Where the point lies, in the references' terms.",
-                        verbose_name="standard location",
-                    ),
-                ),
-                (
-                    "how_to_find",
-                    models.TextField(
-                        help_text="Plain steps a reader can follow on their own body, one step per line.",
-                        verbose_name="how to find it",
-                    ),
-                ),
-                (
-                    "pressure",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("gentle", "Gentle"),
-                            ("medium", "Medium"),
-                            ("firm", "Firm"),
-                            ("strong", "Strong"),
-                        ],
-                        help_text="Leave empty when no source says how firmly to press.",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "duration_min_seconds",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="shortest duration (seconds)"
-                    ),
-                ),
-                (
-                    "duration_max_seconds",
-                    models.PositiveSmallIntegerField(
-                        blank=True,
-                        help_text="Leave empty when there is a single duration.",
-                        null=True,
-                        verbose_name="longest duration (seconds)",
-                    ),
-                ),
-                (
-                    "repetitions_min",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="fewest repetitions"
-                    ),
-                ),
-                (
-                    "repetitions_max",
-                    models.PositiveSmallIntegerField(
-                        blank=True, null=True, verbose_name="most repetitions"
-                    ),
-                ),
-                (
-                    "posture",
-                    models.CharField(
-                        choices=[
-                            ("any", "Any comfortable position"),
-                            ("sitting", "Sitting"),
-                            ("lying-back", "Lying on your back"),
-                            ("lying-front", "Lying face down"),
-                            ("lying-side", "Lying on your side"),
-                            ("standing", "Standing"),
-                        ],
-                        default="any",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "sides",
-                    models.CharField(
-                        choices=[
-                            ("midline", "On the midline (one point)"),
-                            ("both", "Both sides of the body"),
-                        ],
-                        default="both",
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "technique_notes",
-                    models.TextField(
-                        blank=True,
-                        help_text="Anything else about pressing this point, in plain words.",
-                    ),
-                ),
-                (
-                    "said_to_help",
-                    models.TextField(
-                        help_text="What the article and the references say, worded as their claim, not as fact.",
-                        verbose_name="what it is said to help",
-                    ),
-                ),
-                (
-                    "contraindications",
-                    models.TextField(
-                        blank=True,
-                        help_text="Situations in which readers must not press this point, one per line.",
-                        verbose_name="do not press if",
-                    ),
-                ),
-                (
-                    "cautions",
-                    models.TextField(
-                        blank=True,
-                        help_text="When to take care with this point, one per line.",
-                        verbose_name="take care",
-                    ),
-                ),
-                (
-                    "confidence",
-                    models.CharField(
-                        choices=[
-                            ("high", "Sure: several references agree"),
-                            (
-                                "medium",
-                                "Likely: one good reference, or inferred from the name and place",
-                            ),
-                            (
-                                "uncertain",
-                                "Uncertain: the article's description fits more than one point",
-                            ),
-                        ],
-                        default="high",
-                        help_text="How sure we are that the article's description means this standard point.",
-                        max_length=10,
-                        verbose_name="identification confidence",
-                    ),
-                ),
-                (
-                    "identification_note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Why we matched the article's description to this point.",
-                    ),
-                ),
-                (
-                    "map_view",
-                    models.CharField(
-                        choices=[("front", "Front"), ("back", "Back")],
-                        default="back",
-                        max_length=5,
-                        verbose_name="body map view",
-                    ),
-                ),
-                (
-                    "map_x",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Across the body map from the left edge, 0 to 100.",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="body map x (%)",
-                    ),
-                ),
-                (
-                    "map_y",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Down the body map from the top edge, 0 to 100.",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="body map y (%)",
-                    ),
-                ),
-                (
-                    "conditions",
-                    models.ManyToManyField(
-                        blank=True, related_name="points", to="points.condition"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('status', models.CharField(choices=[('draft', 'Draft (not public)'), ('published', 'Published')], default='draft', help_text='Drafts are never shown to readers.', max_length=10)),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Readers see a published page from this date and time on: a date in the future schedules it.', verbose_name='publication date')),
+                ('last_reviewed', models.DateField(blank=True, help_text="When the page's facts were last checked.", null=True)),
+                ('next_review_due', models.DateField(blank=True, help_text="When the page's facts should next be checked.", null=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='last updated')),
+                ('code', models.CharField(help_text='The standard (WHO-style) code, e.g. BL23. Other spellings go under aliases.', max_length=10, unique=True)),
+                ('slug', models.SlugField(help_text="The page's address: /points/<slug>/.", max_length=80, unique=True)),
+                ('pinyin', models.CharField(help_text='Chinese name in pinyin, e.g. Shenshu.', max_length=60)),
+                ('chinese_name', models.CharField(blank=True, max_length=20, verbose_name='Chinese characters')),
+                ('english_name', models.CharField(help_text='The usual English translation, e.g. Kidney Shu.', max_length=120)),
+                ('channel', models.CharField(choices=[('CV', 'Conception Vessel (Ren)'), ('BL', 'Bladder'), ('GB', 'Gallbladder'), ('LI', 'Large Intestine'), ('KI', 'Kidney'), ('LR', 'Liver')], max_length=2)),
+                ('body_area', models.CharField(choices=[('abdomen', 'Abdomen'), ('lower-back', 'Lower back'), ('hips-and-buttocks', 'Hips and buttocks'), ('leg', 'Leg and knee'), ('hand', 'Hand'), ('foot', 'Ankle and foot')], max_length=20)),
+                ('position', models.PositiveSmallIntegerField(default=100, help_text='Order in the point list, smallest first.')),
+                ('where_short', models.CharField(blank=True, help_text='Named on the body map and in lists, e.g. "behind the knee".', max_length=60, verbose_name='where, in a few words')),
+                ('summary', models.CharField(help_text='One sentence for lists and search results: where it is and what it is for.', max_length=200)),
+                ('location', models.TextField(help_text="Where the point lies, in the references' terms.", verbose_name='standard location')),
+                ('how_to_find', models.TextField(help_text='Plain steps a reader can follow on their own body, one step per line.', verbose_name='how to find it')),
+                ('pressure', models.CharField(blank=True, choices=[('gentle', 'Gentle'), ('medium', 'Medium'), ('firm', 'Firm'), ('strong', 'Strong')], help_text='Leave empty when no source says how firmly to press.', max_length=10)),
+                ('duration_min_seconds', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='shortest duration (seconds)')),
+                ('duration_max_seconds', models.PositiveSmallIntegerField(blank=True, help_text='Leave empty when there is a single duration.', null=True, verbose_name='longest duration (seconds)')),
+                ('repetitions_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='fewest repetitions')),
+                ('repetitions_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='most repetitions')),
+                ('posture', models.CharField(choices=[('any', 'Any comfortable position'), ('sitting', 'Sitting'), ('lying-back', 'Lying on your back'), ('lying-front', 'Lying face down'), ('lying-side', 'Lying on your side'), ('standing', 'Standing')], default='any', max_length=12)),
+                ('sides', models.CharField(choices=[('midline', 'On the midline (one point)'), ('both', 'Both sides of the body')], default='both', max_length=8)),
+                ('technique_notes', models.TextField(blank=True, help_text='Anything else about pressing this point, in plain words.')),
+                ('said_to_help', models.TextField(help_text='What the article and the references say, worded as their claim, not as fact.', verbose_name='what it is said to help')),
+                ('contraindications', models.TextField(blank=True, help_text='Situations in which readers must not press this point, one per line.', verbose_name='do not press if')),
+                ('cautions', models.TextField(blank=True, help_text='When to take care with this point, one per line.', verbose_name='take care')),
+                ('confidence', models.CharField(choices=[('high', 'Sure: several references agree'), ('medium', 'Likely: one good reference, or inferred from the name and place'), ('uncertain', "Uncertain: the article's description fits more than one point")], default='high', help_text="How sure we are that the article's description means this standard point.", max_length=10, verbose_name='identification confidence')),
+                ('identification_note', models.TextField(blank=True, help_text="Why we matched the article's description to this point.")),
+                ('map_view', models.CharField(choices=[('front', 'Front'), ('back', 'Back')], default='back', max_length=5, verbose_name='body map view')),
+                ('map_x', models.DecimalField(blank=True, decimal_places=2, help_text='Across the body map from the left edge, 0 to 100.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='body map x (%)')),
+                ('map_y', models.DecimalField(blank=True, decimal_places=2, help_text='Down the body map from the top edge, 0 to 100.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='body map y (%)')),
+                ('conditions', models.ManyToManyField(blank=True, related_name='points', to='points.condition')),
             ],
             options={
-                "ordering": ["position", "code"],
+                'ordering': ['position', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="Comment",
+            name='Comment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80)),
-                (
-                    "email",
-                    models.EmailField(
-                        blank=True,
-                        help_text="Never shown. Used only to tell the reader about a reply.",
-                        max_length=254,
-                    ),
-                ),
-                (
-                    "notify_on_reply",
-                    models.BooleanField(
-                        default=False,
-                        help_text="The reader asked to be emailed when the site replies.",
-                        verbose_name="email the reader when we reply",
-                    ),
-                ),
-                ("text", models.TextField()),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Awaiting moderation"),
-                            ("approved", "Approved"),
-                            ("spam", "Spam"),
-                        ],
-                        db_index=True,
-                        default="pending",
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "spam_reason",
-                    models.CharField(
-                        blank=True,
-                        help_text="Why the site held this comment as spam.",
-                        max_length=120,
-                    ),
-                ),
-                (
-                    "client_hash",
-                    models.CharField(
-                        editable=False,
-                        help_text="A keyed hash of the sender's address, for rate limits; never the address.",
-                        max_length=64,
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
-                ),
-                (
-                    "reply",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown under the comment as the site's reply.",
-                        verbose_name="the site's reply",
-                    ),
-                ),
-                ("replied_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                ("reply_notified_at", models.DateTimeField(blank=True, editable=False, null=True)),
-                (
-                    "article",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="points.article",
-                    ),
-                ),
-                (
-                    "replied_by",
-                    models.ForeignKey(
-                        blank=True,
-                        editable=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "point",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="comments",
-                        to="points.point",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80)),
+                ('email', models.EmailField(blank=True, help_text='Never shown. Used only to tell the reader about a reply.', max_length=254)),
+                ('notify_on_reply', models.BooleanField(default=False, help_text='The reader asked to be emailed when the site replies.', verbose_name='email the reader when we reply')),
+                ('text', models.TextField()),
+                ('status', models.CharField(choices=[('pending', 'Awaiting moderation'), ('approved', 'Approved'), ('spam', 'Spam')], db_index=True, default='pending', max_length=10)),
+                ('spam_reason', models.CharField(blank=True, help_text='Why the site held this comment as spam.', max_length=120)),
+                ('client_hash', models.CharField(editable=False, help_text="A keyed hash of the sender's address, for rate limits; never the address.", max_length=64)),
+                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ('reply', models.TextField(blank=True, help_text="Shown under the comment as the site's reply.", verbose_name="the site's reply")),
+                ('replied_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('reply_notified_at', models.DateTimeField(blank=True, editable=False, null=True)),
+                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='points.article')),
+                ('replied_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('point', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='points.point')),
             ],
             options={
-                "ordering": ["created_at", "pk"],
+                'ordering': ['created_at', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="ArticleSection",
+            name='ArticleSection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(default=0, help_text="Smallest first."),
-                ),
-                ("heading", models.CharField(max_length=200)),
-                ("body", models.TextField(help_text="Paragraphs separated by a blank line.")),
-                (
-                    "editor_note",
-                    models.TextField(
-                        blank=True,
-                        help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",
-                        verbose_name="editor's note",
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="sections",
-                        to="points.article",
-                    ),
-                ),
-                (
-                    "points",
-                    models.ManyToManyField(blank=True, related_name="sections", to="points.point"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Smallest first.')),
+                ('heading', models.CharField(max_length=200)),
+                ('body', models.TextField(help_text='Paragraphs separated by a blank line.')),
+                ('editor_note', models.TextField(blank=True, help_text="Shown beside the section: corrections and context, e.g. a point's real channel.", verbose_name="editor's note")),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='points.article')),
+                ('points', models.ManyToManyField(blank=True, related_name='sections', to='points.point')),
             ],
             options={
-                "ordering": ["article", "position", "pk"],
+                'ordering': ['article', 'position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="PointAlias",
+            name='PointAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=80)),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("code", "Other code"),
-                            (
-                                "old-code",
-                                "Older numbering (Gach); not the modern point of that number",
-                            ),
-                            ("name", "Other name"),
-                            ("article-name", "Name used in the article"),
-                        ],
-                        default="code",
-                        max_length=12,
-                    ),
-                ),
-                (
-                    "point",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="aliases",
-                        to="points.point",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=80)),
+                ('kind', models.CharField(choices=[('code', 'Other code'), ('old-code', 'Older numbering (Gach); not the modern point of that number'), ('name', 'Other name'), ('article-name', 'Name used in the article')], default='code', max_length=12)),
+                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='points.point')),
             ],
             options={
-                "verbose_name_plural": "point aliases",
-                "ordering": ["kind", "name"],
+                'verbose_name_plural': 'point aliases',
+                'ordering': ['kind', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="PointImage",
+            name='PointImage',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "image",
-                    points.validators.PictureField(
-                        height_field="height",
-                        help_text="A JPEG, PNG or WebP picture. Location data and other hidden details in the file are removed when it is saved.",
-                        upload_to="points/",
-                        validators=[points.validators.validate_image_upload],
-                        width_field="width",
-                    ),
-                ),
-                ("width", models.PositiveIntegerField(editable=False, null=True)),
-                ("height", models.PositiveIntegerField(editable=False, null=True)),
-                (
-                    "renditions",
-                    models.JSONField(
-                        default=list,
-                        editable=False,
-                        help_text="Smaller WebP copies: [{'width': ..., 'height': ..., 'name': ...}].",
-                    ),
-                ),
-                (
-                    "alt_text",
-                    models.CharField(
-                        blank=True,
-                        help_text='Describe what the picture shows for readers who cannot see it, e.g. "Back view of the waist; BL23 is marked two finger-widths from the spine". Required unless the picture is decorative.',
-                        max_length=250,
-                        verbose_name="alternative text",
-                    ),
-                ),
-                (
-                    "is_decorative",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Tick only if the picture adds nothing a reader needs; screen readers skip it.",
-                        verbose_name="decorative only",
-                    ),
-                ),
-                (
-                    "caption",
-                    models.CharField(
-                        blank=True, help_text="Shown under the picture.", max_length=250
-                    ),
-                ),
-                (
-                    "credit",
-                    models.CharField(
-                        blank=True,
-                        help_text="Who made the picture, and its licence.",
-                        max_length=200,
-                    ),
-                ),
-                (
-                    "marker_x",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="Where the point is on this picture, from the left edge (0 to 100). Click the picture to set it.",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="marker x (%)",
-                    ),
-                ),
-                (
-                    "marker_y",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        help_text="From the top edge (0 to 100).",
-                        max_digits=5,
-                        null=True,
-                        validators=[
-                            django.core.validators.MinValueValidator(0),
-                            django.core.validators.MaxValueValidator(100),
-                        ],
-                        verbose_name="marker y (%)",
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(default=0, help_text="Smallest first."),
-                ),
-                (
-                    "point",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="images",
-                        to="points.point",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('image', points.validators.PictureField(height_field='height', help_text='A JPEG, PNG or WebP picture. Location data and other hidden details in the file are removed when it is saved.', upload_to='points/', validators=[points.validators.validate_image_upload], width_field='width')),
+                ('width', models.PositiveIntegerField(editable=False, null=True)),
+                ('height', models.PositiveIntegerField(editable=False, null=True)),
+                ('renditions', models.JSONField(default=list, editable=False, help_text="Smaller WebP copies: [{'width': ..., 'height': ..., 'name': ...}].")),
+                ('alt_text', models.CharField(blank=True, help_text='Describe what the picture shows for readers who cannot see it, e.g. "Back view of the waist; BL23 is marked two finger-widths from the spine". Required unless the picture is decorative.', max_length=250, verbose_name='alternative text')),
+                ('is_decorative', models.BooleanField(default=False, help_text='Tick only if the picture adds nothing a reader needs; screen readers skip it.', verbose_name='decorative only')),
+                ('caption', models.CharField(blank=True, help_text='Shown under the picture.', max_length=250)),
+                ('credit', models.CharField(blank=True, help_text='Who made the picture, and its licence.', max_length=200)),
+                ('marker_x', models.DecimalField(blank=True, decimal_places=2, help_text='Where the point is on this picture, from the left edge (0 to 100). Click the picture to set it.', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='marker x (%)')),
+                ('marker_y', models.DecimalField(blank=True, decimal_places=2, help_text='From the top edge (0 to 100).', max_digits=5, null=True, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(100)], verbose_name='marker y (%)')),
+                ('position', models.PositiveSmallIntegerField(default=0, help_text='Smallest first.')),
+                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='points.point')),
             ],
             options={
-                "ordering": ["position", "pk"],
+                'ordering': ['position', 'pk'],
             },
         ),
         migrations.CreateModel(
-            name="Reference",
+            name='Reference',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("title", models.CharField(max_length=300)),
-                (
-                    "authors",
-                    models.CharField(
-                        blank=True,
-                        help_text='As cited, e.g. "Murphy SL, Harris RE, et al."',
-                        max_length=300,
-                    ),
-                ),
-                (
-                    "publication",
-                    models.CharField(
-                        blank=True,
-                        help_text="Journal or publisher, with volume and pages.",
-                        max_length=200,
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(blank=True, null=True)),
-                ("url", models.URLField(blank=True, verbose_name="web address")),
-                (
-                    "doi",
-                    models.CharField(
-                        blank=True,
-                        help_text="e.g. 10.1093/pm/pnz138 (without https://)",
-                        max_length=100,
-                        verbose_name="DOI",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('title', models.CharField(max_length=300)),
+                ('authors', models.CharField(blank=True, help_text='As cited, e.g. "Murphy SL, Harris RE, et al."', max_length=300)),
+                ('publication', models.CharField(blank=True, help_text='Journal or publisher, with volume and pages.', max_length=200)),
+                ('year', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('url', models.URLField(blank=True, verbose_name='web address')),
+                ('doi', models.CharField(blank=True, help_text='e.g. 10.1093/pm/pnz138 (without https://)', max_length=100, verbose_name='DOI')),
             ],
             options={
-                "ordering": ["-year", "title"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("doi", ""), _negated=True),
-                        fields=("doi",),
-                        name="reference_unique_doi",
-                    )
-                ],
+                'ordering': ['-year', 'title'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('doi', ''), _negated=True), fields=('doi',), name='reference_unique_doi')],
             },
         ),
         migrations.CreateModel(
-            name="PointReference",
+            name='PointReference',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(
-                        default=1, help_text="Its number in the text: write [1] to cite the first."
-                    ),
-                ),
-                (
-                    "point",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="citations",
-                        to="points.point",
-                    ),
-                ),
-                (
-                    "reference",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="points.reference",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=1, help_text='Its number in the text: write [1] to cite the first.')),
+                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='points.point')),
+                ('reference', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='points.reference')),
             ],
             options={
-                "ordering": ["position", "pk"],
-                "abstract": False,
+                'ordering': ['position', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="point",
-            name="references",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="points",
-                through="points.PointReference",
-                to="points.reference",
-            ),
+            model_name='point',
+            name='references',
+            field=models.ManyToManyField(blank=True, related_name='points', through='points.PointReference', to='points.reference'),
         ),
         migrations.CreateModel(
-            name="ArticleReference",
+            name='ArticleReference',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "position",
-                    models.PositiveSmallIntegerField(
-                        default=1, help_text="Its number in the text: write [1] to cite the first."
-                    ),
-                ),
-                (
-                    "article",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="citations",
-                        to="points.article",
-                    ),
-                ),
-                (
-                    "reference",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="points.reference",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=1, help_text='Its number in the text: write [1] to cite the first.')),
+                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='citations', to='points.article')),
+                ('reference', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='points.reference')),
             ],
             options={
-                "ordering": ["position", "pk"],
-                "abstract": False,
+                'ordering': ['position', 'pk'],
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="article",
-            name="references",
-            field=models.ManyToManyField(
-                blank=True,
-                related_name="articles",
-                through="points.ArticleReference",
-                to="points.reference",
-            ),
+            model_name='article',
+            name='references',
+            field=models.ManyToManyField(blank=True, related_name='articles', through='points.ArticleReference', to='points.reference'),
         ),
         migrations.CreateModel(
-            name="ResultReport",
+            name='ResultReport',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "outcome",
-                    models.CharField(
-                        choices=[
-                            ("helped-a-lot", "Helped a lot"),
-                            ("helped-a-little", "Helped a little"),
-                            ("no-change", "No change"),
-                            ("felt-worse", "Felt worse"),
-                        ],
-                        max_length=16,
-                    ),
-                ),
-                ("days_tried", models.PositiveSmallIntegerField(blank=True, null=True)),
-                (
-                    "comment",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="points.comment",
-                    ),
-                ),
-                (
-                    "point",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="reports",
-                        to="points.point",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('outcome', models.CharField(choices=[('helped-a-lot', 'Helped a lot'), ('helped-a-little', 'Helped a little'), ('no-change', 'No change'), ('felt-worse', 'Felt worse')], max_length=16)),
+                ('days_tried', models.PositiveSmallIntegerField(blank=True, null=True)),
+                ('comment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='points.comment')),
+                ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='points.point')),
             ],
             options={
-                "ordering": ["point", "pk"],
+                'ordering': ['point', 'pk'],
             },
         ),
         migrations.AddField(
-            model_name="point",
-            name="reviewer",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who checked it, if a person with a credential did.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="points.reviewer",
-            ),
+            model_name='point',
+            name='reviewer',
+            field=models.ForeignKey(blank=True, help_text='Who checked it, if a person with a credential did.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='points.reviewer'),
         ),
         migrations.AddField(
-            model_name="article",
-            name="reviewer",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who checked it, if a person with a credential did.",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="points.reviewer",
-            ),
+            model_name='article',
+            name='reviewer',
+            field=models.ForeignKey(blank=True, help_text='Who checked it, if a person with a credential did.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='points.reviewer'),
         ),
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(fields=["point", "status", "created_at"], name="comment_point_idx"),
+            model_name='comment',
+            index=models.Index(fields=['point', 'status', 'created_at'], name='comment_point_idx'),
         ),
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(
-                fields=["article", "status", "created_at"], name="comment_article_idx"
-            ),
+            model_name='comment',
+            index=models.Index(fields=['article', 'status', 'created_at'], name='comment_article_idx'),
         ),
         migrations.AddIndex(
-            model_name="comment",
-            index=models.Index(fields=["client_hash", "created_at"], name="comment_client_idx"),
+            model_name='comment',
+            index=models.Index(fields=['client_hash', 'created_at'], name='comment_client_idx'),
         ),
         migrations.AddConstraint(
-            model_name="comment",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("article__isnull", True), ("point__isnull", False)),
-                    models.Q(("article__isnull", False), ("point__isnull", True)),
-                    _connector="OR",
-                ),
-                name="comment_on_exactly_one_page",
-            ),
+            model_name='comment',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('article__isnull', True), ('point__isnull', False)), models.Q(('article__isnull', False), ('point__isnull', True)), _connector='OR'), name='comment_on_exactly_one_page'),
         ),
         migrations.AddConstraint(
-            model_name="pointalias",
-            constraint=models.UniqueConstraint(
-                fields=("point", "name"), name="point_alias_unique_per_point"
-            ),
+            model_name='pointalias',
+            constraint=models.UniqueConstraint(fields=('point', 'name'), name='point_alias_unique_per_point'),
         ),
         migrations.AddConstraint(
-            model_name="pointimage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("is_decorative", True),
-                    models.Q(("alt_text", ""), _negated=True),
-                    _connector="OR",
-                ),
-                name="point_image_alt_text_unless_decorative",
-            ),
+            model_name='pointimage',
+            constraint=models.CheckConstraint(condition=models.Q(('is_decorative', True), models.Q(('alt_text', ''), _negated=True), _connector='OR'), name='point_image_alt_text_unless_decorative'),
         ),
         migrations.AddConstraint(
-            model_name="pointimage",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(("marker_x__isnull", True), ("marker_y__isnull", True)),
-                    models.Q(
-                        ("marker_x__gte", 0),
-                        ("marker_x__lte", 100),
-                        ("marker_y__gte", 0),
-                        ("marker_y__lte", 100),
-                    ),
-                    _connector="OR",
-                ),
-                name="point_image_marker_on_picture",
-            ),
+            model_name='pointimage',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('marker_x__isnull', True), ('marker_y__isnull', True)), models.Q(('marker_x__gte', 0), ('marker_x__lte', 100), ('marker_y__gte', 0), ('marker_y__lte', 100)), _connector='OR'), name='point_image_marker_on_picture'),
         ),
         migrations.AddConstraint(
-            model_name="pointreference",
-            constraint=models.UniqueConstraint(
-                fields=("point", "reference"), name="point_reference_once"
-            ),
+            model_name='pointreference',
+            constraint=models.UniqueConstraint(fields=('point', 'reference'), name='point_reference_once'),
         ),
         migrations.AddConstraint(
-            model_name="articlereference",
-            constraint=models.UniqueConstraint(
-                fields=("article", "reference"), name="article_reference_once"
-            ),
+            model_name='articlereference',
+            constraint=models.UniqueConstraint(fields=('article', 'reference'), name='article_reference_once'),
         ),
         migrations.AddIndex(
-            model_name="resultreport",
-            index=models.Index(fields=["point", "outcome"], name="report_point_outcome_idx"),
+            model_name='resultreport',
+            index=models.Index(fields=['point', 'outcome'], name='report_point_outcome_idx'),
         ),
         migrations.AddConstraint(
-            model_name="resultreport",
-            constraint=models.UniqueConstraint(
-                fields=("comment", "point"), name="report_once_per_point"
-            ),
+            model_name='resultreport',
+            constraint=models.UniqueConstraint(fields=('comment', 'point'), name='report_once_per_point'),
         ),
         migrations.AddIndex(
-            model_name="point",
-            index=models.Index(fields=["status", "published_at"], name="point_public_idx"),
+            model_name='point',
+            index=models.Index(fields=['status', 'published_at'], name='point_public_idx'),
         ),
         migrations.AddConstraint(
-            model_name="point",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("duration_max_seconds__isnull", True),
-                    ("duration_max_seconds__gte", models.F("duration_min_seconds")),
-                    _connector="OR",
-                ),
-                name="point_duration_range_ordered",
-            ),
+            model_name='point',
+            constraint=models.CheckConstraint(condition=models.Q(('duration_max_seconds__isnull', True), ('duration_max_seconds__gte', models.F('duration_min_seconds')), _connector='OR'), name='point_duration_range_ordered'),
         ),
         migrations.AddConstraint(
-            model_name="point",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("repetitions_max__isnull", True),
-                    ("repetitions_max__gte", models.F("repetitions_min")),
-                    _connector="OR",
-                ),
-                name="point_repetitions_range_ordered",
-            ),
+            model_name='point',
+            constraint=models.CheckConstraint(condition=models.Q(('repetitions_max__isnull', True), ('repetitions_max__gte', models.F('repetitions_min')), _connector='OR'), name='point_repetitions_range_ordered'),
         ),
         migrations.AddConstraint(
-            model_name="point",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    models.Q(
-                        ("map_x__isnull", True),
-                        models.Q(("map_x__gte", 0), ("map_x__lte", 100)),
-                        _connector="OR",
-                    ),
-                    models.Q(
-                        ("map_y__isnull", True),
-                        models.Q(("map_y__gte", 0), ("map_y__lte", 100)),
-                        _connector="OR",
-                    ),
-                ),
-                name="point_map_coordinates_in_range",
-            ),
+            model_name='point',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('map_x__isnull', True), models.Q(('map_x__gte', 0), ('map_x__lte', 100)), _connector='OR'), models.Q(('map_y__isnull', True), models.Q(('map_y__gte', 0), ('map_y__lte', 100)), _connector='OR')), name='point_map_coordinates_in_range'),
         ),
         migrations.AddIndex(
-            model_name="article",
-            index=models.Index(fields=["status", "published_at"], name="article_public_idx"),
+            model_name='article',
+            index=models.Index(fields=['status', 'published_at'], name='article_public_idx'),
         ),
     ]

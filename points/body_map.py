@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from points.models import MapView, Sides
 
 FIGURE_WIDTH, FIGURE_HEIGHT = 200, 400
+UNDERFOOT = 10  # the bottom of the figures: the soles, below the top of the feet
 FIGURES = {MapView.FRONT: "points/body-front.svg", MapView.BACK: "points/body-back.svg"}
 
 
@@ -21,11 +22,21 @@ class Marker:
     current: bool
 
     @property
+    def is_underfoot(self):
+        """A marker under the foot (the sole): its label goes beside it, away from the
+        midline, as there is no room below and the top of the foot has markers of its own."""
+        return self.y > FIGURE_HEIGHT - UNDERFOOT
+
+    @property
     def label_x(self):
+        if self.is_underfoot:
+            return self.x - 17 if self.x < FIGURE_WIDTH / 2 else self.x + 17
         return min(max(self.x, 24), FIGURE_WIDTH - 24)
 
     @property
     def label_y(self):
+        if self.is_underfoot:
+            return self.y + 3
         return self.y - 10 if self.y > 20 else self.y + 18
 
 

@@ -59,5 +59,6 @@ def point(request, point):
     if point.last_reviewed:
         data["lastReviewed"] = point.last_reviewed.isoformat()
     if point.reviewer:
-        data["reviewedBy"] = {"@type": "Person", "name": point.reviewer.name}
+        kind = "Organization" if point.reviewer.is_team else "Person"
+        data["reviewedBy"] = {"@type": kind, "name": point.reviewer.name}
     return data

@@ -36,6 +36,7 @@ SCALE = 2
 CAPTION_HEIGHT = 48
 CAPTION = "Diagram, not to scale. Approximate location."
 CX = WIDTH // 2  # horizontal centre, used as the body midline
+MIRROR = 1000  # x -> MIRROR - x flips a foot drawn around x = 500
 
 BACKGROUND = (250, 247, 242)
 SKIN = (236, 208, 183)
@@ -656,43 +657,62 @@ def draw_bl62():
 
 
 def draw_ki1():
-    d = Diagram("Sole of the right foot\n(the same point is on the left foot)")
+    # Seen from below, the right foot has its big toe on the right: the drawing is the left
+    # foot's outline mirrored (x -> MIRROR - x).
+    d = Diagram("Sole of the right foot, seen from below\n(the same point is on the left foot)")
+
+    def m(points):
+        return [(MIRROR - x, y) for x, y in points]
+
     d.shape(
-        [
-            (378, 236),
-            (420, 196),
-            (520, 192),
-            (600, 212),
-            (622, 262),
-            (612, 340),
-            (598, 430),
-            (582, 520),
-            (566, 594),
-            (528, 640),
-            (482, 650),
-            (436, 636),
-            (408, 590),
-            (410, 520),
-            (428, 450),
-            (424, 380),
-            (396, 310),
-        ]
+        m(
+            [
+                (378, 236),
+                (420, 196),
+                (520, 192),
+                (600, 212),
+                (622, 262),
+                (612, 340),
+                (598, 430),
+                (582, 520),
+                (566, 594),
+                (528, 640),
+                (482, 650),
+                (436, 636),
+                (408, 590),
+                (410, 520),
+                (428, 450),
+                (424, 380),
+                (396, 310),
+            ]
+        )
     )
     toes = [((405, 146), 38, 70), ((474, 136), 23, 50), ((526, 152), 21, 44)]
     toes += [((572, 176), 19, 38), ((610, 206), 17, 30)]
-    for centre, rx, ry in toes:
-        d.oval(centre, rx, ry)
+    for (x, y), rx, ry in toes:
+        d.oval((MIRROR - x, y), rx, ry)
     d.paint_body()
-    d.line([(392, 300), (450, 322), (520, 326), (604, 300)], LANDMARK, smooth=True)
-    d.line([(420, 560), (482, 540), (566, 560)], LANDMARK, smooth=True)
-    start, end = (476, 200), (486, 648)
+    d.line(m([(392, 300), (450, 322), (520, 326), (604, 300)]), LANDMARK, smooth=True)
+    d.line(m([(420, 560), (482, 540), (566, 560)]), LANDMARK, smooth=True)
+    # From the web between the 2nd and 3rd toes to the back of the heel.
+    start, end = (MIRROR - 500, 196), (MIRROR - 482, 648)
     d.dashed([start, end], NOTE, width=1.5, dash=6, gap=5)
     for t in (1 / 3, 2 / 3):
         d.tick(lerp(start, end, t), end)
-    d.note((700, 200), "base of the 2nd toe", target=(start[0] + 4, start[1]))
-    d.note((700, 620), "back of the heel", target=(end[0] + 6, end[1] - 4))
-    d.text((680, 420), "KI1 lies one third of the\nway from the base of the\n2nd toe to the heel.")
-    d.point(lerp(start, end, 1 / 3), "KI1", (-150, 0))
+    d.note(
+        (330, 150),
+        "web between the\n2nd and 3rd toes",
+        target=(start[0], start[1] + 2),
+        anchor="rm",
+    )
+    d.note((330, 620), "back of the heel", target=(end[0] - 6, end[1] - 4), anchor="rm")
+    d.note((330, 300), "ball of the foot", target=(MIRROR - 560, 262), anchor="rm")
+    d.text(
+        (680, 440),
+        "KI1 is one third of the way\nfrom that web to the heel,\n"
+        "in the hollow that appears\nwhen you curl your toes.",
+    )
+    d.point(lerp(start, end, 1 / 3), "KI1", (170, 0))
     return d.save("ki1-yongquan.png")
 
 
@@ -724,18 +744,25 @@ def draw_lr3():
     for (x, y), rx, ry in toes:
         nail = [(x - rx * 0.55, y - ry + 14), (x, y - ry + 7), (x + rx * 0.55, y - ry + 14)]
         d.line(nail, LANDMARK, width=1.5, smooth=True)
+    # The big-toe and 2nd-toe bones (1st and 2nd metatarsals) meet at their bases.
     heads = [(414, 250), (476, 236), (526, 244), (570, 260), (606, 286)]
-    bases = [(430, 440), (468, 430), (502, 430), (532, 434), (560, 444)]
+    bases = [(446, 452), (456, 450), (502, 440), (532, 440), (560, 448)]
     for i, (head, base) in enumerate(zip(heads, bases, strict=True)):
         d.line([head, base], BONE, width=3 if i < 2 else 2)
     web = (446, 214)
-    point = (447, web[1] + 96)
+    meet = (451, 450)
+    point = (450, 402)
     d.reference_point(web, "LR2", (-140, -20))
-    d.bracket((400, web[1]), (400, point[1]))
-    d.note((330, (web[1] + point[1]) / 2), "≈ 2\nfinger-widths", (400, 262), "rm")
-    d.note((330, 470), "big-toe bone", target=(430, 432), anchor="rm")
-    d.note((690, 490), "2nd-toe bone", target=(469, 424))
-    d.point(point, "LR3", (-140, 40))
+    d.dashed([(web[0], web[1] + 16), (point[0], point[1] - 18)], NOTE, width=1.5, dash=6, gap=5)
+    d.note((330, 300), "slide up from\nthe web", (web[0] + 1, 300), "rm")
+    d.note((330, 500), "the bones meet", target=meet, anchor="rm")
+    d.note((690, 300), "big-toe bone", target=(426, 320))
+    d.note((690, 350), "2nd-toe bone", target=(467, 340))
+    d.text(
+        (660, 430),
+        "LR3 is in the hollow where\nyour finger stops, just in\nfront of where the bones meet.",
+    )
+    d.point(point, "LR3", (-140, 20))
     return d.save("lr3-taichong.png")
 
 

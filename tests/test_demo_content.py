@@ -72,7 +72,9 @@ def test_known_duplicates_link_to_one_point_each(demo):
     assert codes("Urinary Bladder 23") == ["BL23"]
     assert codes("Knee Back Points") == codes("Urinary Bladder 40") == ["BL40"]
     assert codes("Hand Point") == codes("Large Intestine 4") == ["LI4"]
-    assert codes("Hipbone Points") == ["BL53", "GB30"]
+    # Gach's "Womb and Vitals" (B48) is one point, BL53; GB30 has its own section.
+    assert codes("Hipbone Points") == ["BL53"]
+    assert codes("Gallbladder 30") == ["GB30"]
     assert Point.objects.count() == 10
 
 
@@ -90,6 +92,18 @@ def test_every_seed_paragraph_is_on_the_site_word_for_word_and_in_order(demo):
     site_paragraphs += paragraphs(demo.closing) + paragraphs(demo.author.bio)
 
     assert site_paragraphs == seed_paragraphs
+
+
+def test_the_seeds_picture_captions_are_shown_under_our_diagrams(client, demo):
+    text = client.get(demo.get_absolute_url()).text
+    captions = SEED_PICTURE_CAPTIONS - {"About the Author\xa0Paul Thomas"}
+
+    assert set(
+        demo.sections.exclude(figure_caption="").values_list("figure_caption", flat=True)
+    ) == (captions)
+    for caption in captions:
+        assert f"The article’s caption for its picture: “{caption}”." in text, caption
+    assert "Its picture is not reproduced here; the diagram is ours." in text
 
 
 def test_every_point_has_a_picture_with_alt_text(demo):

@@ -8,12 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
 from points.models import (
     ArticleReference,
+    Disclaimer,
     Point,
     PointImage,
     PointReference,
@@ -117,6 +119,26 @@ class TestReview:
         assert "Next review due: <time" in text
         assert "1 November 2027" in text
 
+    def test_a_review_date_needs_a_named_reviewer(self):
+        point = make_point(last_reviewed=date(2026, 11, 1))
+        article = make_article(last_reviewed=date(2026, 11, 1))
+
+        for page in (point, article):
+            with pytest.raises(ValidationError) as raised:
+                page.full_clean()
+            assert "reviewer" in raised.value.message_dict
+
+    def test_a_team_is_named_as_a_team_in_structured_data(self, client):
+        team = Reviewer.objects.create(
+            name="the editorial team", credential="site editors", is_team=True
+        )
+        point = make_point(last_reviewed=date(2026, 11, 1), reviewer=team)
+
+        text = client.get(point.get_absolute_url()).text
+
+        assert "by the editorial team, site editors." in text
+        assert '"reviewedBy": {"@type": "Organization", "name": "the editorial team"}' in text
+
     def test_admin_filters_pages_whose_review_is_overdue(self, editor_client):
         today = timezone.localdate()
         make_point(code="OVERDUE1", next_review_due=today - timedelta(days=1))
@@ -172,12 +194,20 @@ class TestReferences:
         assert "&lt;script&gt;" in text
 
 
-def test_article_shows_the_see_a_doctor_box(client):
-    article = make_article(see_a_doctor="Your legs feel weak.\nYou have a fever.")
+def test_article_shows_the_warning_signs_kept_on_the_disclaimer(client):
+    Disclaimer.objects.create(
+        short_notice="Information only.",
+        body="Ask a doctor.",
+        emergency_signs="You cannot control your bladder.",
+        see_a_doctor_signs="Your legs feel weak.\nYou have a fever.",
+    )
+    article = make_article()
 
     text = client.get(article.get_absolute_url()).text
 
-    assert "See a doctor, not acupressure, if" in text
+    assert "Call an ambulance or go to A&amp;E now" in text
+    assert "<li>You cannot control your bladder.</li>" in text
+    assert "See a doctor soon if" in text
     assert "<li>Your legs feel weak.</li>" in text
 
 

@@ -186,6 +186,7 @@ class PointAdmin(admin.ModelAdmin):
                     "posture",
                     "sides",
                     "technique_notes",
+                    "article_technique",
                 ]
             },
         ),
@@ -258,7 +259,7 @@ class ConditionAdmin(admin.ModelAdmin):
 class ArticleSectionInline(admin.StackedInline):
     model = ArticleSection
     extra = 0
-    fields = ["position", "heading", "body", "editor_note", "points"]
+    fields = ["position", "heading", "body", "figure_caption", "editor_note", "points"]
     autocomplete_fields = ["points"]
     verbose_name_plural = "Sections, in reading order (change the position numbers to reorder)"
 
@@ -277,7 +278,7 @@ class ArticleAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "author", "summary"]}),
         (
             "Text",
-            {"fields": ["intro", "intro_note", "see_a_doctor", "closing", "closing_note"]},
+            {"fields": ["intro", "intro_note", "closing", "closing_note"]},
         ),
         PUBLISHING_FIELDSET,
     ]
@@ -292,7 +293,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 @admin.register(Reviewer)
 class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ["name", "credential"]
+    list_display = ["name", "credential", "is_team"]
     search_fields = ["name", "credential"]
 
 
@@ -312,6 +313,17 @@ class DisclaimerAdmin(admin.ModelAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "short_notice", "body"]}),
+        (
+            "When to get medical help instead",
+            {
+                "fields": ["emergency_signs", "see_a_doctor_signs"],
+                "description": "The warning signs, in two lists: the one place to change them. "
+                "Every point page, the routine, the article and the disclaimer show them.",
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not Disclaimer.objects.exists()

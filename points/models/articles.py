@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from points.models.points import Point, lines_of
+from points.models.points import Point
 from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
@@ -84,12 +84,6 @@ class Article(Publishable):
         blank=True,
         help_text="Shown after the closing text: corrections and context for its claims.",
     )
-    see_a_doctor = models.TextField(
-        '"see a doctor if" signs',
-        blank=True,
-        help_text="Warning signs that need a doctor, not acupressure, one per line. Shown in a "
-        "box near the top of the article.",
-    )
     references = models.ManyToManyField(
         Reference, through="ArticleReference", related_name="articles", blank=True
     )
@@ -106,9 +100,9 @@ class Article(Publishable):
     def get_absolute_url(self):
         return reverse("points:article-detail", kwargs={"slug": self.slug})
 
-    @property
-    def see_a_doctor_list(self):
-        return lines_of(self.see_a_doctor)
+    def clean(self):
+        if errors := self.review_errors():
+            raise ValidationError(errors)
 
     def linked_points(self):
         """The published points the sections link to, in reading order, each once (from the
@@ -143,6 +137,14 @@ class ArticleSection(models.Model):
         help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",
     )
     points = models.ManyToManyField(Point, related_name="sections", blank=True)
+    figure_caption = models.CharField(
+        "the article's picture caption",
+        max_length=200,
+        blank=True,
+        help_text="The caption the article gave its picture for this section, word for word. "
+        "We do not reproduce the article's pictures: the caption is shown on the card of the "
+        "section's first point, under our diagram, marked as the article's.",
+    )
 
     objects = ShownToReadersQuerySet.as_manager()
 

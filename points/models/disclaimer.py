@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from points.models.points import lines_of
 from points.models.shown import ShownToReadersQuerySet
 
 
@@ -15,6 +16,18 @@ class Disclaimer(models.Model):
         max_length=300, help_text="One or two sentences shown on every article and point page."
     )
     body = models.TextField(help_text="The full text of the disclaimer page.")
+    emergency_signs = models.TextField(
+        "emergency signs: call an ambulance or go to A&E now",
+        blank=True,
+        help_text="Signs that need emergency help, one per line. Shown on every point page, "
+        "at the start of the routine, on the article and on this disclaimer.",
+    )
+    see_a_doctor_signs = models.TextField(
+        "see a doctor soon",
+        blank=True,
+        help_text="Signs that need a doctor soon rather than acupressure, one per line. Shown "
+        "with the emergency signs.",
+    )
     updated_at = models.DateTimeField("last updated", auto_now=True)
 
     objects = ShownToReadersQuerySet.as_manager()
@@ -31,6 +44,14 @@ class Disclaimer(models.Model):
 
     def get_absolute_url(self):
         return reverse("points:disclaimer")
+
+    @property
+    def emergency_sign_list(self):
+        return lines_of(self.emergency_signs)
+
+    @property
+    def see_a_doctor_sign_list(self):
+        return lines_of(self.see_a_doctor_signs)
 
     @classmethod
     def current(cls):

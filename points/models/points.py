@@ -53,10 +53,12 @@ class Channel(models.TextChoices):
 
 
 class Pressure(models.TextChoices):
+    """How firmly the site advises pressing: always a comfortable pressure. There is no
+    "strong": where the article says so, its words are quoted as its own (article_technique)."""
+
     GENTLE = "gentle", "Gentle"
     MEDIUM = "medium", "Medium"
     FIRM = "firm", "Firm"
-    STRONG = "strong", "Strong"
 
 
 class Posture(models.TextChoices):
@@ -129,6 +131,20 @@ class PointQuerySet(PublishableQuerySet):
         )
         return self.order_by(area_order, "position", "code")
 
+    def review_summary(self):
+        """Who checked the published points and since when, for the home page: plain data,
+        small enough to keep in the cache (one query)."""
+        rows = self.published().values_list(
+            "last_reviewed", "reviewer__name", "reviewer__credential"
+        )
+        reviewed = [row for row in rows if row[0]]
+        return {
+            "points": len(rows),
+            "reviewed": len(reviewed),
+            "since": min((row[0] for row in reviewed), default=None),
+            "reviewers": sorted({(name, role) for _, name, role in reviewed if name}),
+        }
+
     def with_page_relations(self):
         """Everything a point's page shows, fetched in a fixed number of plain queries: its
         names, pictures, references, conditions and the sections of published articles that
@@ -187,10 +203,13 @@ class Point(Publishable):
         help_text="Plain steps a reader can follow on their own body, one step per line.",
     )
     pressure = models.CharField(
+        "pressure we advise",
         max_length=10,
         choices=Pressure,
         blank=True,
-        help_text="Leave empty when no source says how firmly to press.",
+        help_text="What this site advises, always comfortable: gentle on the belly and behind "
+        "the knee. Put the article's own instruction in “what the article says about pressing "
+        "it”. Leave empty when no source says how firmly to press.",
     )
     duration_min_seconds = models.PositiveSmallIntegerField(
         "shortest duration (seconds)", null=True, blank=True
@@ -206,7 +225,16 @@ class Point(Publishable):
     posture = models.CharField(max_length=12, choices=Posture, default=Posture.ANY)
     sides = models.CharField(max_length=8, choices=Sides, default=Sides.BOTH)
     technique_notes = models.TextField(
-        blank=True, help_text="Anything else about pressing this point, in plain words."
+        blank=True,
+        help_text="Our own advice on pressing this point, in plain words. The times and "
+        "repeats above follow one instruction: never combine two different instructions.",
+    )
+    article_technique = models.TextField(
+        "what the article says about pressing it",
+        blank=True,
+        help_text="The article's own instructions for this point, word for word in quotation "
+        "marks, one per paragraph (blank line between), each saying which section it comes "
+        "from. Only the article's words: put our advice in the notes above.",
     )
     said_to_help = models.TextField(
         "what it is said to help",
@@ -282,6 +310,7 @@ class Point(Publishable):
             self.repetitions_min is None or self.repetitions_max < self.repetitions_min
         ):
             errors["repetitions_max"] = "The most repetitions must be at least the fewest."
+        errors |= self.review_errors()
         if errors:
             raise ValidationError(errors)
 
@@ -340,6 +369,10 @@ class Point(Publishable):
         if high in (None, low):
             return "once" if low == 1 else f"{low} times"
         return f"{low} to {high} times"
+
+    @property
+    def article_technique_paragraphs(self):
+        return [part.strip() for part in self.article_technique.split("\n\n") if part.strip()]
 
     @property
     def how_to_find_steps(self):

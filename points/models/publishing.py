@@ -100,13 +100,20 @@ class Publishable(KeepsOldURLs):
         null=True,
         blank=True,
         related_name="+",
-        help_text="Who checked it, if a person with a credential did.",
+        help_text="Who checked it, named on the page with their role. Required with a "
+        "“last reviewed” date.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
 
     class Meta:
         abstract = True
+
+    def review_errors(self):
+        """A "last reviewed" date means nothing to readers unless it says who reviewed."""
+        if self.last_reviewed and not self.reviewer_id:
+            return {"reviewer": "Say who reviewed the page: readers see the name and role."}
+        return {}
 
     @property
     def is_public(self):

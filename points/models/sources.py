@@ -7,11 +7,22 @@ from points.models.shown import ShownToReadersQuerySet
 
 
 class Reviewer(models.Model):
-    """A person with a relevant credential who checks pages, named on the pages they reviewed."""
+    """Who checks pages (a person or a team), named with their role on the pages they reviewed."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(
+        max_length=120, help_text="A person's name, or a team's, e.g. \"the editorial team\"."
+    )
     credential = models.CharField(
-        max_length=200, help_text='Their qualification, e.g. "Registered physiotherapist".'
+        "role or qualification",
+        max_length=200,
+        help_text='What they are and what they checked, e.g. "Registered physiotherapist", or '
+        '"site editors (not medical professionals), against the references listed". Never '
+        "claim a qualification nobody holds.",
+    )
+    is_team = models.BooleanField(
+        "a team, not one person",
+        default=False,
+        help_text="Tick for a group such as the editorial team.",
     )
 
     objects = ShownToReadersQuerySet.as_manager()

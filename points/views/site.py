@@ -31,10 +31,12 @@ MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 def home(request):
     published = Point.objects.published()
     points = list(published.prefetch_related("images")[:HOME_POINTS])
+    review = Point.objects.review_summary()
     context = {
         "articles": Article.objects.published().select_related("author")[:5],
         "points": points,
-        "point_count": published.count(),
+        "point_count": review["points"],
+        "review": review,
         "body_map": body_map(points),
         "conditions": Condition.objects.with_published_points(),
     }

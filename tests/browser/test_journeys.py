@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from points.models import Article, Disclaimer
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -186,6 +187,26 @@ def test_the_routine_times_each_side_and_moves_on(page, demo_site):
     expect(guide.get_by_role("status")).to_have_text(
         "That was the last point. Take your time getting up."
     )
+
+
+def test_the_routine_shows_the_warning_signs_first_and_every_caution_open(page, demo_site):
+    page.goto(f"{demo_site}/routine/")
+
+    emergency = page.get_by_role("heading", name=re.compile("Call an ambulance or go to A&E now"))
+    expect(emergency).to_be_visible()
+    expect(page.get_by_role("heading", name="See a doctor soon if")).to_be_visible()
+    disclaimer = Disclaimer.objects.get()
+    for sign in disclaimer.emergency_sign_list + disclaimer.see_a_doctor_sign_list:
+        expect(page.get_by_text(sign, exact=True)).to_be_visible()
+    first_step = page.locator("#step-1")
+    assert emergency.bounding_box()["y"] < first_step.bounding_box()["y"]
+
+    points = Article.objects.get().linked_points()
+    for number, point in enumerate(points, start=1):
+        step = page.locator(f"#step-{number}")
+        expect(step.get_by_role("heading", name=f"When not to press {point.code}")).to_be_visible()
+        for item in point.contraindication_list + point.caution_list:
+            expect(step.get_by_text(item, exact=True)).to_be_visible()
 
 
 def test_without_javascript_the_routine_is_a_checklist(browser, demo_site):

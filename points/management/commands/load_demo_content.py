@@ -27,6 +27,7 @@ from points.models import (
     PointImage,
     PointReference,
     Reference,
+    Reviewer,
     Status,
 )
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
 
 def delete_all_content():
     models = [ArticleSection, ArticleReference, Article, Author, PointImage, PointAlias]
-    models += [PointReference, Point, Condition, Reference]
+    models += [PointReference, Point, Condition, Reference, Reviewer]
     for model in models:
         model.objects.all().delete()
     Disclaimer.objects.all().delete()
@@ -74,18 +75,22 @@ def delete_all_content():
 
 def load(data, *, images_dir: Path):
     Disclaimer(**data["disclaimer"]).save()
+    reviewer_data = data["reviewer"]
+    reviewer, _ = Reviewer.objects.update_or_create(
+        name=reviewer_data["name"], defaults=reviewer_data
+    )
     references = {item["key"]: load_reference(item) for item in data["references"]}
     conditions = {
         item["slug"]: Condition.objects.update_or_create(slug=item["slug"], defaults=item)[0]
         for item in data["conditions"]
     }
     points = {
-        item["slug"]: load_point(item, conditions, references, images_dir)
+        item["slug"]: load_point(item, conditions, references, images_dir, reviewer)
         for item in data["points"]
     }
     author_data = data["author"]
     author, _ = Author.objects.update_or_create(slug=author_data["slug"], defaults=author_data)
-    load_article(data["article"], author, points, references)
+    load_article(data["article"], author, points, references, reviewer)
 
 
 def load_reference(item):
@@ -95,16 +100,19 @@ def load_reference(item):
     return reference
 
 
-def load_point(item, conditions, references, images_dir):
+def load_point(item, conditions, references, images_dir, reviewer):
     item = dict(item)
     cited = item.pop("references")
     aliases = item.pop("aliases")
     images = item.pop("images")
     condition_slugs = item.pop("conditions")
     point, _ = Point.objects.update_or_create(
-        code=item["code"], defaults=item | {"status": Status.PUBLISHED}
+        code=item["code"], defaults=item | {"status": Status.PUBLISHED, "reviewer": reviewer}
     )
     point.conditions.set([conditions[slug] for slug in condition_slugs])
+    # A refresh also drops the names and sources the demo content no longer gives.
+    point.citations.exclude(reference__in=[references[key] for key in cited]).delete()
+    point.aliases.exclude(name__in=[alias["name"] for alias in aliases]).delete()
     for position, key in enumerate(cited, start=1):
         PointReference.objects.update_or_create(
             point=point, reference=references[key], defaults={"position": position}
@@ -129,13 +137,14 @@ def load_point(item, conditions, references, images_dir):
     return point
 
 
-def load_article(item, author, points, references):
+def load_article(item, author, points, references, reviewer):
     item = dict(item)
     sections = item.pop("sections")
     cited = item.pop("references")
     item["published_at"] = parse_datetime(item["published_at"])
     article, _ = Article.objects.update_or_create(
-        slug=item["slug"], defaults=item | {"author": author, "status": Status.PUBLISHED}
+        slug=item["slug"],
+        defaults=item | {"author": author, "status": Status.PUBLISHED, "reviewer": reviewer},
     )
     for position, key in enumerate(cited, start=1):
         ArticleReference.objects.update_or_create(

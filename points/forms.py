@@ -52,6 +52,11 @@ class CommentForm(forms.Form):
     website = forms.CharField(required=False, label="Leave this field empty")
     token = forms.CharField(widget=forms.HiddenInput)
 
+    # The largest body a person's form can make: 3,000 characters of text at up to 4 bytes
+    # each, percent-encoded (x3), is 36 KB; name, email, token and an article's point choices
+    # fit in the rest. Larger posts are refused unread (points.security.limit_form_body).
+    MAX_BODY_BYTES = 64 * 1024
+
     def __init__(self, *args, page, **kwargs):
         """`page`: the point or article commented on. On an article the reader picks the
         points a report is about; on a point's page it is about that point."""

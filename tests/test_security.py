@@ -138,3 +138,14 @@ def test_health_check_answers_when_the_database_does(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_health_check_answers_plain_http_in_production(settings, pages):
+    """A load balancer's plain-HTTP health check gets the answer, not a redirect."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client()
+
+    assert client.get("/healthz").status_code == 200
+    assert client.head("/healthz").status_code == 200
+    assert client.get(pages[0]).status_code == 301

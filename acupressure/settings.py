@@ -258,12 +258,16 @@ SECURE_CSP = {
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Admin login throttling (django-axes, counted in the database so it holds across workers):
-# AXES_FAILURE_LIMIT failures for one username, or from one address, lock it out with a 429
-# for AXES_COOLOFF_HOURS. The address comes from points.client.client_address, which trusts
-# X-Forwarded-For only as far as PROXY_COUNT says.
+# AXES_FAILURE_LIMIT failures for one username from one address, or AXES_ADDRESS_FAILURE_LIMIT
+# from one address for any usernames, lock that out with a 429 for AXES_COOLOFF_HOURS; never the
+# username everywhere, which anyone could do to the editor (points/login_throttle.py). The
+# address comes from points.client.client_address, which trusts X-Forwarded-For only as far as
+# PROXY_COUNT says.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "points.login_throttle.UsernameAndAddressHandler"
 AXES_CLIENT_IP_CALLABLE = "points.client.client_address"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True

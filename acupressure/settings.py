@@ -268,7 +268,7 @@ AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "points.login_throttle.UsernameAndAddressHandler"
-AXES_CLIENT_IP_CALLABLE = "points.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "points.client.client_network"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -315,12 +315,25 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Comments. A client may post COMMENT_RATE_LIMIT_COUNT comments per COMMENT_RATE_LIMIT_SECONDS;
-# a form sent back faster than COMMENT_MIN_SECONDS after the page was made is a bot's.
+# Comments. A client (an IPv4 address, an IPv6 /64) may post COMMENT_RATE_LIMIT_COUNT comments
+# per COMMENT_RATE_LIMIT_SECONDS; a form sent back faster than COMMENT_MIN_SECONDS after the page
+# was made is a bot's.
 COMMENT_RATE_LIMIT_COUNT = env.int("COMMENT_RATE_LIMIT_COUNT", default=5)
 COMMENT_RATE_LIMIT_SECONDS = env.int("COMMENT_RATE_LIMIT_SECONDS", default=600)
 COMMENT_MIN_SECONDS = env.int("COMMENT_MIN_SECONDS", default=3)
-COMMENT_FORM_MAX_AGE = env.int("COMMENT_FORM_MAX_AGE", default=2 * 24 * 3600)
+# A form's token lasts as long as a cached page may carry it plus time to read and write; an
+# older one is sent back to be sent again.
+COMMENT_READING_SECONDS = env.int("COMMENT_READING_SECONDS", default=3600)
+COMMENT_FORM_MAX_AGE = env.int(
+    "COMMENT_FORM_MAX_AGE", default=PAGE_CACHE_SECONDS + COMMENT_READING_SECONDS
+)
+# Every reader of one cached copy of a page shares its token, so a token may be sent a few
+# times; after COMMENT_TOKEN_MAX_USES comments its form is a replay and is held as spam.
+COMMENT_TOKEN_MAX_USES = env.int("COMMENT_TOKEN_MAX_USES", default=3)
+# The site-wide brake: once COMMENT_BRAKE_COUNT comments wait for moderation that came in the
+# last COMMENT_BRAKE_SECONDS, new ones are held as suspected spam and editors are emailed once.
+COMMENT_BRAKE_COUNT = env.int("COMMENT_BRAKE_COUNT", default=20)
+COMMENT_BRAKE_SECONDS = env.int("COMMENT_BRAKE_SECONDS", default=600)
 COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)
 # At most one "comments are waiting" email to editors per this many seconds.

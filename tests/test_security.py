@@ -124,6 +124,15 @@ class TestAdminLoginThrottling:
         assert self.fail(client, username="someone-else").status_code == 429
         assert self.fail(Client(REMOTE_ADDR="203.0.113.9"), username="x").status_code == 200
 
+    def test_addresses_of_one_ipv6_64_count_as_one(self, editor, settings):
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+            self.fail(Client(REMOTE_ADDR=f"2001:db8:7:7::{number + 1:x}"), username=f"g{number}")
+
+        same_network = Client(REMOTE_ADDR="2001:db8:7:7:ffff::1")
+        other_network = Client(REMOTE_ADDR="2001:db8:7:8::1")
+        assert self.fail(same_network, username="other").status_code == 429
+        assert self.fail(other_network, username="other").status_code == 200
+
     def test_the_address_limit_is_higher_than_the_username_limit(self, settings):
         assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
 

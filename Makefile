@@ -63,7 +63,8 @@ test-fast: $(VENV)/.installed-dev
 
 # What the tests need beyond Python: Debian's Chromium (Playwright's own browser download is
 # not available here), Java and the Nu Html Checker from npm, redis-server for the shared
-# cache test, and nginx for the buffering front's test (deploy/nginx.conf). PostgreSQL is installed by scripts/with-postgres.sh.
+# cache test, and nginx for the buffering front's test (deploy/nginx.conf). PostgreSQL is
+# installed by scripts/with-postgres.sh.
 test-tools: node_modules/.installed
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium fonts-dejavu-core; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }

@@ -126,7 +126,7 @@ def page_key_of(page):
 def make_token(page):
     """A token for the page, with the second it was made and a random part: each rendering
     gets its own (a cached page's copies share one, which COMMENT_TOKEN_MAX_USES allows for)."""
-    nonce = secrets.token_urlsafe(6).replace(":", "_")
+    nonce = secrets.token_urlsafe(6)
     return FORM_TOKEN_SIGNER.sign(f"{page_key_of(page)}:{int(time.time())}:{nonce}")
 
 

@@ -26,6 +26,7 @@ help:
 	@echo "make loadtest     load and fault test against gunicorn on loopback (SQLite, PostgreSQL)"
 	@echo "make bench        benchmark pages against a static file (prints figures;"
 	@echo "                  make bench ARGS=--scale adds 100x the content, ARGS=--quick is shorter)"
+	@echo "make lighthouse   Lighthouse scores of the site make run serves on port 8000 (start it first)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -101,6 +102,7 @@ loadtest: $(VENV)/.installed-dev
 	scripts/with-postgres.sh sh -c '$(BIN)/python scripts/loadtest.py --postgres-url "$$DATABASE_URL"'
 
 bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) wrk; }
 	$(BIN)/python scripts/bench.py $(ARGS)
 
 # Lighthouse on a site already running (make run in another terminal).

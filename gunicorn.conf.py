@@ -1,12 +1,15 @@
-"""gunicorn settings for `make run`. BIND and WEB_CONCURRENCY come from the environment or .env;
-anything else can be overridden with GUNICORN_CMD_ARGS."""
+"""gunicorn settings for `make run`. BIND and WEB_CONCURRENCY come from the environment or .env
+(or the file ENV_FILE names); anything else can be overridden with GUNICORN_CMD_ARGS."""
 
 from pathlib import Path
 
 import environ
 
 env = environ.Env()
-environ.Env.read_env(Path(__file__).resolve().parent / ".env")
+# As in settings.py: ENV_FILE points elsewhere (the scripts' throwaway sites use a missing file).
+ENV_FILE = Path(env.str("ENV_FILE", default=str(Path(__file__).resolve().parent / ".env")))
+if ENV_FILE.is_file():
+    environ.Env.read_env(ENV_FILE)
 
 bind = env.str("BIND", default="127.0.0.1:8000")
 workers = env.int("WEB_CONCURRENCY", default=2)

@@ -91,10 +91,24 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "acupressure.urls"
 WSGI_APPLICATION = "acupressure.wsgi.application"
 
+# The public pages are Jinja2 templates in templates/ (points/templating.py says why); the
+# admin and its overrides in points/templates/ are Django templates.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {
+            "environment": "points.templating.environment",
+            "context_processors": [
+                "django.template.context_processors.request",
+                "points.context_processors.site",
+            ],
+        },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Before the apps' own folders, so that points/templates/admin/ overrides the admin's.
+        "DIRS": [BASE_DIR / "points" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -134,7 +148,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
-USE_I18N = True
+USE_I18N = False  # English only: no translation lookups for every label and date
 USE_TZ = True
 
 # Static files: whitenoise serves them compressed, under hashed names, with far-future caching.

@@ -348,7 +348,8 @@ def approved_comment_page(page, number):
     on_point = isinstance(page, Point)
     annotations = {"total": Window(Count("pk"))}
     if on_point:
-        reports = ResultReport.objects.filter(comment=OuterRef("pk"), point=page)
+        # One report at most (a constraint): no ordering, so no join to order by.
+        reports = ResultReport.objects.filter(comment=OuterRef("pk"), point=page).order_by()
         annotations |= {
             "report_outcome": Subquery(reports.values("outcome")[:1]),
             "report_days": Subquery(reports.values("days_tried")[:1]),

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from points.models import Disclaimer
-from points.page_cache import site_data
 from points.site_urls import canonical_url
 
 
@@ -11,5 +10,5 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "canonical_url": SimpleLazyObject(lambda: canonical_url(request)),
-        "disclaimer": SimpleLazyObject(lambda: site_data("disclaimer", Disclaimer.current)),
+        "disclaimer": SimpleLazyObject(Disclaimer.current),
     }

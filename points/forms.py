@@ -86,6 +86,12 @@ class CommentForm(forms.Form):
             self.add_error("outcome", "Say whether it worked, or leave the days empty.")
         return data
 
+    def chosen_points(self):
+        """The pks of the points ticked in a form shown again (for its template)."""
+        if not self.is_bound or self.report_points is None:
+            return set()
+        return {int(pk) for pk in self.data.getlist("points") if str(pk).isdigit()}
+
     def reported_points(self):
         if not self.cleaned_data.get("outcome"):
             return []

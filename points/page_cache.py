@@ -51,12 +51,6 @@ def pages_changed(**kwargs):
     transaction.on_commit(replace)
 
 
-def site_data(name, compute):
-    """A small piece of site-wide data that many pages show (the disclaimer, the reading
-    order), computed once per pages version and shared by all workers."""
-    return cache.get_or_set(f"{name}:{pages_version()}", compute, page_lifetime())
-
-
 def page_lifetime():
     """How long a page may be served from the cache: PAGE_CACHE_SECONDS, or less when a
     scheduled page goes live sooner."""
@@ -137,10 +131,11 @@ def is_shareable(response):
     )
 
 
-def cache_public_page(view=None, *, params=()):
+def cache_public_page(view=None, *, params=(), repeatable=()):
     """The view's page is the same for everybody without cookies: mark it public, so that
     PageCacheMiddleware keeps it and a CDN may too. `params` are the query parameters that
-    select a different page; any other query string is rendered and not kept."""
+    select a different page, each given once unless it is `repeatable`; any other query
+    string is rendered and not kept (or it would fill the cache with copies of one page)."""
 
     def decorate(view):
         @wraps(view)
@@ -151,7 +146,7 @@ def cache_public_page(view=None, *, params=()):
             if is_personal_request(request):
                 # Never kept by a proxy or CDN, which might hand it to someone else.
                 patch_cache_control(response, private=True)
-            elif response.status_code == 200 and set(request.GET) <= set(params):
+            elif response.status_code == 200 and is_declared_query(request, params, repeatable):
                 # Browsers check back each time (a cheap 304); shared caches keep it briefly.
                 patch_cache_control(
                     response, public=True, max_age=0, s_maxage=settings.PUBLIC_CACHE_SECONDS
@@ -162,3 +157,10 @@ def cache_public_page(view=None, *, params=()):
         return wrapper
 
     return decorate(view) if view else decorate
+
+
+def is_declared_query(request, params, repeatable):
+    return all(
+        name in params and (name in repeatable or len(request.GET.getlist(name)) == 1)
+        for name in request.GET
+    )

@@ -12,9 +12,11 @@ from points.models import (
     Author,
     BodyArea,
     Channel,
+    Comment,
     Condition,
     Point,
     PointImage,
+    ResultReport,
     Status,
 )
 
@@ -87,6 +89,16 @@ def make_section(article, *, points=(), **fields):
     section = ArticleSection.objects.create(article=article, **defaults | fields)
     section.points.set(points)
     return section
+
+
+def make_comment(page, *, report=None, **fields):
+    """A reader's comment on a point or an article, waiting for moderation unless given another
+    status. `report` (an Outcome) adds the reader's result report about the point."""
+    defaults = {"name": "Maria", "text": "It helped my back.", "client_hash": "x" * 64}
+    comment = Comment.objects.create(**{Comment.page_field(page): page}, **defaults | fields)
+    if report:
+        ResultReport.objects.create(comment=comment, point=page, outcome=report)
+    return comment
 
 
 def gps_jpeg_bytes(size=(64, 48)):

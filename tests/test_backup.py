@@ -8,7 +8,6 @@ one backup. PostgreSQL is tested against the test database when the suite runs o
 
 import io
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
@@ -26,7 +25,8 @@ from django.db import connection
 
 from points.management.commands import backup as backup_command
 from points.models import ArticleSection, Comment, Point, PointImage
-from tests.factories import make_image, make_point
+from scripts import harness
+from tests.factories import make_comment, make_image, make_point
 
 PROJECT_DIR = settings.BASE_DIR
 
@@ -68,18 +68,12 @@ class Site:
 
     def __init__(self, root: Path):
         self.root = root
-        self.database = root / "site.sqlite3"
         self.media = root / "media"
         self.backups = root / "backups"
-        self.env = os.environ | {
-            "DATABASE_URL": f"sqlite:///{self.database}",
-            "MEDIA_ROOT": str(self.media),
-            "ENV_FILE": "/nonexistent/.env",  # a developer's own .env must not change the outcome
-            "CACHE_DIR": str(root / "cache"),  # shared by this site's commands, as by workers
-            "STATIC_ROOT": str(root / "static"),
-            "DJANGO_SETTINGS_MODULE": "acupressure.settings",
-            "PYTHONPATH": str(PROJECT_DIR),
-        }
+        # Its own files and cache (shared by this site's commands, as by workers); a developer's
+        # own .env must not change the outcome.
+        self.env = harness.throwaway_env(root)
+        self.database = root / "db.sqlite3"
 
     def manage(self, *args, check=True):
         result = subprocess.run(
@@ -125,9 +119,7 @@ def manifest(backup):
 def demo_site_template(tmp_path_factory):
     """A migrated site with the demo content, built once per module (it takes a few seconds)."""
     site = Site(tmp_path_factory.mktemp("demo-site"))
-    site.manage("migrate", "--noinput")
-    site.manage("load_demo_content")
-    site.manage("collectstatic", "--noinput")  # its pages link to the hashed static files
+    harness.set_up_demo_site(site.env)  # collectstatic too: its pages link to hashed files
     return site.root
 
 
@@ -160,7 +152,7 @@ def test_restore_brings_back_deleted_content_and_media(site):
     assert picture.read_bytes() == original
     assert media_before <= site.media_files()
     assert site.integrity() == [("ok",)]
-    assert not list(site.root.glob(".site.sqlite3.*"))  # no temporary copy left behind
+    assert not list(site.root.glob(".db.sqlite3.*"))  # no temporary copy left behind
 
 
 # The home page as a reader gets it: whether it came from the page cache, and whether it lists
@@ -285,7 +277,7 @@ def test_postgresql_backup_and_restore(tmp_path):
     point = make_point()
     picture = Path(make_image(point).image.path)
     original = picture.read_bytes()
-    Comment.objects.create(point=point, name="Reader", text="It helped.", client_hash="0" * 64)
+    make_comment(point, name="Reader", text="It helped.")
     call_command("backup", output=tmp_path / "backups", stdout=io.StringIO())
     (backup,) = (tmp_path / "backups").glob("backup-*")
     Point.objects.all().delete()  # its pictures' files go when the deletion commits

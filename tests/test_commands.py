@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+
+from points.models import Article, Comment, Point
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +50,30 @@ def test_editors_group_has_exactly_the_content_permissions():
 
     assert app_labels == {"points"}
     assert {"add_point", "change_point", "delete_pointimage", "change_disclaimer"} <= codenames
+
+
+def test_seed_bench_content_refuses_without_disposable():
+    with pytest.raises(CommandError, match="--disposable"):
+        run("seed_bench_content", "--scale", "2")
+
+    assert not Point.objects.exists()
+
+
+def test_seed_bench_content_makes_a_heavy_point_and_scales_the_content():
+    call_command("load_demo_content", verbosity=0)
+    demo_points, demo_articles = Point.objects.count(), Article.objects.count()
+
+    heavy = run("seed_bench_content", "--disposable", "--heavy-point", "bl23-shenshu")
+
+    point = Point.objects.get(slug="bl23-shenshu")
+    assert point.images.count() == 5
+    assert Comment.objects.on(point).approved().count() == 200
+    assert "bl23-shenshu: 5 pictures, 200 approved comments" in heavy
+
+    scaled = run("seed_bench_content", "--disposable", "--scale", "3")
+
+    assert Point.objects.count() == 3 * demo_points
+    assert Article.objects.count() == 3 * demo_articles
+    assert Comment.objects.count() == 200 + 3000
+    assert Point.objects.filter(slug="bl23-shenshu-02").exists()
+    assert f"{3 * demo_points:,} points" in scaled

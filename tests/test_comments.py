@@ -1,55 +1,29 @@
 """Readers' comments: posting, what each reader sees, spam defences, bad input, moderation,
 replies and the result figures."""
 
-import time
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from points.forms import FORM_TOKEN_SIGNER, make_token
+from points.forms import make_token
 from points.models import Comment, CommentStatus, Outcome, ResultReport, Status
-from tests.factories import make_article, make_point, make_section
+from tests.factories import make_article, make_comment, make_point, make_section
+from tests.pages import comment_url, form_token, post_comment
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _comment_settings(settings):
-    settings.COMMENT_MIN_SECONDS = 0  # tests post at machine speed; one test turns it back on
     settings.COMMENT_RATE_LIMIT_COUNT = 50
 
 
-@pytest.fixture
-def point():
-    return make_point(code="BL23", pinyin="Shenshu")
-
-
-def comment_url(page):
-    name = "points:point-comment" if page._meta.model_name == "point" else "points:article-comment"
-    return reverse(name, kwargs={"slug": page.slug})
-
-
-def form_data(page, **overrides):
-    data = {
-        "name": "Maria",
-        "text": "Pressing it every evening eased my back.",
-        "outcome": "",
-        "days_tried": "",
-        "email": "",
-        "website": "",
-        "token": make_token(page),
-    }
-    return data | overrides
-
-
-def post(client, page, **overrides):
-    return client.post(comment_url(page), form_data(page, **overrides))
-
-
 def test_a_comment_is_stored_and_the_reader_is_sent_back_to_it(client, point):
-    response = post(client, point)
+    response = post_comment(client, point)
 
     comment = Comment.objects.get()
     assert response.status_code == 303
@@ -59,7 +33,7 @@ def test_a_comment_is_stored_and_the_reader_is_sent_back_to_it(client, point):
 
 
 def test_the_author_sees_their_comment_awaiting_moderation_and_nobody_else_does(client, point):
-    post(client, point)
+    post_comment(client, point)
 
     own_view = client.get(point.get_absolute_url()).text
     other_view = Client().get(point.get_absolute_url()).text
@@ -70,7 +44,7 @@ def test_the_author_sees_their_comment_awaiting_moderation_and_nobody_else_does(
 
 
 def test_a_forged_own_comments_cookie_shows_nothing(client, point):
-    post(Client(), point)
+    post_comment(Client(), point)
     comment = Comment.objects.get()
     client.cookies["my_comments"] = str(comment.pk)
 
@@ -78,8 +52,8 @@ def test_a_forged_own_comments_cookie_shows_nothing(client, point):
 
 
 def test_approved_comments_are_shown_to_everyone_in_order(client, point):
-    post(client, point, name="First", text="First comment.")
-    post(client, point, name="Second", text="Second comment.")
+    post_comment(client, point, name="First", text="First comment.")
+    post_comment(client, point, name="Second", text="Second comment.")
     Comment.objects.update(status=CommentStatus.APPROVED)
 
     text = Client().get(point.get_absolute_url()).text
@@ -90,10 +64,8 @@ def test_approved_comments_are_shown_to_everyone_in_order(client, point):
 
 def test_approved_comments_are_paginated(client, point, settings):
     settings.COMMENTS_PER_PAGE = 20
-    Comment.objects.bulk_create(
-        Comment(point=point, name=f"Reader {n}", text=f"Comment number {n:02d}.", status="approved")
-        for n in range(25)
-    )
+    for n in range(25):
+        make_comment(point, name=f"Reader {n}", text=f"Comment number {n:02d}.", status="approved")
 
     first = client.get(point.get_absolute_url()).text
     second = client.get(point.get_absolute_url(), {"comments": 2}).text
@@ -108,7 +80,9 @@ def test_approved_comments_are_paginated(client, point, settings):
 
 
 def test_invalid_comment_is_shown_again_with_the_text_kept_and_a_message_per_field(client, point):
-    response = post(client, point, name="", email="not-an-email", text="I kept my words here.")
+    response = post_comment(
+        client, point, name="", email="not-an-email", text="I kept my words here."
+    )
 
     assert response.status_code == 400
     assert "I kept my words here." in response.text
@@ -118,14 +92,14 @@ def test_invalid_comment_is_shown_again_with_the_text_kept_and_a_message_per_fie
 
 
 def test_asking_for_reply_email_without_an_address_is_explained(client, point):
-    response = post(client, point, notify_on_reply="on")
+    response = post_comment(client, point, notify_on_reply="on")
 
     assert response.status_code == 400
     assert "Give an email address so we can tell you about a reply." in response.text
 
 
 def test_honeypot_comments_are_kept_as_spam_and_the_bot_is_not_told(client, point):
-    response = post(client, point, website="http://spam.example")
+    response = post_comment(client, point, website="http://spam.example")
 
     comment = Comment.objects.get()
     assert response.status_code == 303
@@ -135,13 +109,30 @@ def test_honeypot_comments_are_kept_as_spam_and_the_bot_is_not_told(client, poin
     assert mail.outbox == []
 
 
-def test_comments_sent_too_fast_are_spam(client, point, settings):
+def test_comments_sent_too_fast_are_spam(client, point, settings, time_machine):
     settings.COMMENT_MIN_SECONDS = 3
+    time_machine.move_to(timezone.now(), tick=False)
+    token = form_token(client.get(point.get_absolute_url()).text)
+    time_machine.shift(2)
 
-    response = post(client, point)
+    response = post_comment(client, point, token=token)
 
     assert response.status_code == 303
     assert Comment.objects.get().status == CommentStatus.SPAM
+
+
+def test_comments_sent_after_the_minimum_time_wait_for_moderation(
+    client, point, settings, time_machine
+):
+    settings.COMMENT_MIN_SECONDS = 3
+    time_machine.move_to(timezone.now(), tick=False)
+    token = form_token(client.get(point.get_absolute_url()).text)
+    time_machine.shift(3)
+
+    response = post_comment(client, point, token=token)
+
+    assert response.status_code == 303
+    assert Comment.objects.get().status == CommentStatus.PENDING
 
 
 @pytest.mark.parametrize(
@@ -153,16 +144,18 @@ def test_forged_or_borrowed_tokens_are_spam(client, point, token):
     if token == "OTHER_PAGE":
         token = make_token(make_point())
 
-    response = post(client, point, token=token)
+    response = post_comment(client, point, token=token)
 
     assert response.status_code == 303
     assert Comment.objects.get().status == CommentStatus.SPAM
 
 
-def test_a_form_left_open_too_long_is_shown_again_with_the_text_kept(client, point, settings):
-    old_token = FORM_TOKEN_SIGNER.sign(f"point-{point.pk}:{int(time.time()) - 3 * 24 * 3600}")
+def test_a_form_left_open_too_long_is_shown_again_with_the_text_kept(client, point, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    token = form_token(client.get(point.get_absolute_url()).text)
+    time_machine.shift(timedelta(days=3))
 
-    response = post(client, point, token=old_token, text="Written slowly.")
+    response = post_comment(client, point, token=token, text="Written slowly.")
 
     assert response.status_code == 400
     assert "Written slowly." in response.text
@@ -173,7 +166,7 @@ def test_a_form_left_open_too_long_is_shown_again_with_the_text_kept(client, poi
 def test_more_than_two_links_are_held_as_spam(client, point):
     text = "See http://a.example and http://b.example and www.c.example"
 
-    post(client, point, text=text)
+    post_comment(client, point, text=text)
 
     comment = Comment.objects.get()
     assert comment.status == CommentStatus.SPAM
@@ -182,10 +175,10 @@ def test_more_than_two_links_are_held_as_spam(client, point):
 
 def test_rate_limit_answers_429_and_keeps_the_text(client, point, settings):
     settings.COMMENT_RATE_LIMIT_COUNT = 2
-    post(client, point)
-    post(client, point)
+    post_comment(client, point)
+    post_comment(client, point)
 
-    response = post(client, point, text="My third comment.")
+    response = post_comment(client, point, text="My third comment.")
 
     assert response.status_code == 429
     assert "My third comment." in response.text
@@ -196,19 +189,17 @@ def test_rate_limit_answers_429_and_keeps_the_text(client, point, settings):
 
 def test_rate_limit_is_per_client(client, point, settings):
     settings.COMMENT_RATE_LIMIT_COUNT = 1
-    post(client, point)
+    post_comment(client, point)
 
     other = Client(REMOTE_ADDR="203.0.113.9")
 
-    assert post(other, point).status_code == 303
+    assert post_comment(other, point).status_code == 303
 
 
 def test_a_spoofed_forwarded_for_does_not_escape_the_rate_limit(client, point, settings):
     settings.COMMENT_RATE_LIMIT_COUNT = 1
-    client.post(comment_url(point), form_data(point), HTTP_X_FORWARDED_FOR="198.51.100.1")
-    response = client.post(
-        comment_url(point), form_data(point), HTTP_X_FORWARDED_FOR="198.51.100.2"
-    )
+    post_comment(client, point, headers={"X-Forwarded-For": "198.51.100.1"})
+    response = post_comment(client, point, headers={"X-Forwarded-For": "198.51.100.2"})
 
     assert response.status_code == 429
 
@@ -217,15 +208,15 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(point, settings):
     settings.PROXY_COUNT = 1
     settings.COMMENT_RATE_LIMIT_COUNT = 1
     proxy = Client(REMOTE_ADDR="10.0.0.1")
-    first = proxy.post(comment_url(point), form_data(point), HTTP_X_FORWARDED_FOR="198.51.100.1")
-    second = proxy.post(comment_url(point), form_data(point), HTTP_X_FORWARDED_FOR="198.51.100.2")
+    first = post_comment(proxy, point, headers={"X-Forwarded-For": "198.51.100.1"})
+    second = post_comment(proxy, point, headers={"X-Forwarded-For": "198.51.100.2"})
 
     assert first.status_code == 303
     assert second.status_code == 303
 
 
 def test_the_client_address_is_never_stored(client, point):
-    Client(REMOTE_ADDR="198.51.100.77").post(comment_url(point), form_data(point))
+    post_comment(Client(REMOTE_ADDR="198.51.100.77"), point)
 
     comment = Comment.objects.get()
     stored = " ".join(str(value) for value in vars(comment).values())
@@ -244,7 +235,7 @@ XSS_PAYLOADS = [
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_html_in_comments_is_shown_as_text_never_run(client, point, editor_client, payload):
-    post(client, point, name=payload, text=f"Before {payload} after")
+    post_comment(client, point, name=payload, text=f"Before {payload} after")
     comment = Comment.objects.get()
     comment.status = CommentStatus.APPROVED
     comment.save()
@@ -258,7 +249,7 @@ def test_html_in_comments_is_shown_as_text_never_run(client, point, editor_clien
 
 
 def test_web_addresses_become_links_that_search_engines_do_not_follow(client, point):
-    post(client, point, text="My physio's advice: https://example.org/back")
+    post_comment(client, point, text="My physio's advice: https://example.org/back")
     Comment.objects.update(status=CommentStatus.APPROVED)
 
     text = client.get(point.get_absolute_url()).text
@@ -267,7 +258,7 @@ def test_web_addresses_become_links_that_search_engines_do_not_follow(client, po
 
 
 def test_the_email_address_is_never_shown(client, point):
-    post(client, point, email="maria@example.org", notify_on_reply="on")
+    post_comment(client, point, email="maria@example.org", notify_on_reply="on")
     Comment.objects.update(status=CommentStatus.APPROVED)
 
     assert "maria@example.org" not in client.get(point.get_absolute_url()).text
@@ -276,7 +267,7 @@ def test_the_email_address_is_never_shown(client, point):
 
 class TestBadInput:
     def test_nul_bytes_are_a_form_error(self, client, point):
-        response = post(client, point, text="Null\x00byte")
+        response = post_comment(client, point, text="Null\x00byte")
 
         assert response.status_code == 400
         assert "Null characters are not allowed." in response.text
@@ -291,19 +282,19 @@ class TestBadInput:
         assert response.status_code in {303, 400}
 
     def test_an_enormous_body_is_a_413(self, client, point):
-        response = post(client, point, text="x" * 3_000_000)
+        response = post_comment(client, point, text="x" * 3_000_000)
 
         assert response.status_code == 413
         assert Comment.objects.count() == 0
 
     def test_text_over_the_limit_is_a_form_error(self, client, point):
-        response = post(client, point, text="x" * 3001)
+        response = post_comment(client, point, text="x" * 3001)
 
         assert response.status_code == 400
         assert "Ensure this value has at most 3000 characters" in response.text
 
     def test_unknown_fields_are_a_400_with_the_text_kept(self, client, point):
-        response = post(client, point, is_admin="1", text="Keep me.")
+        response = post_comment(client, point, is_admin="1", text="Keep me.")
 
         assert response.status_code == 400
         assert "Keep me." in response.text
@@ -315,32 +306,32 @@ class TestBadInput:
     def test_comments_on_draft_pages_are_404(self, client):
         draft = make_point(status=Status.DRAFT)
 
-        assert post(client, draft).status_code == 404
+        assert post_comment(client, draft, token=make_token(draft)).status_code == 404
 
     @pytest.mark.parametrize(
         "headers",
         [
-            {"HTTP_SEC_FETCH_SITE": "cross-site"},
-            {"HTTP_SEC_FETCH_SITE": "same-site"},
-            {"HTTP_ORIGIN": "https://evil.example"},
+            {"Sec-Fetch-Site": "cross-site"},
+            {"Sec-Fetch-Site": "same-site"},
+            {"Origin": "https://evil.example"},
         ],
     )
     def test_posts_from_other_sites_are_refused(self, client, point, headers):
-        response = client.post(comment_url(point), form_data(point), **headers)
+        response = post_comment(client, point, headers=headers)
 
         assert response.status_code == 403
         assert Comment.objects.count() == 0
 
     @pytest.mark.parametrize(
-        "headers", [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}]
+        "headers", [{"Sec-Fetch-Site": "same-origin"}, {"Origin": "http://testserver"}]
     )
     def test_posts_from_this_site_are_accepted(self, client, point, headers):
-        assert client.post(comment_url(point), form_data(point), **headers).status_code == 303
+        assert post_comment(client, point, headers=headers).status_code == 303
 
 
 class TestResultReports:
     def test_a_point_page_report_is_about_that_point(self, client, point):
-        post(client, point, outcome=Outcome.HELPED_A_LOT, days_tried="5")
+        post_comment(client, point, outcome=Outcome.HELPED_A_LOT, days_tried="5")
 
         report = ResultReport.objects.get()
         assert (report.point, report.outcome, report.days_tried) == (point, "helped-a-lot", 5)
@@ -351,7 +342,9 @@ class TestResultReports:
         make_section(article, points=[first, second])
         make_section(article, points=[third])
 
-        response = post(client, article, outcome=Outcome.NO_CHANGE, points=[first.pk, third.pk])
+        response = post_comment(
+            client, article, outcome=Outcome.NO_CHANGE, points=[first.pk, third.pk]
+        )
 
         assert response.status_code == 303
         reported = set(ResultReport.objects.values_list("point", flat=True))
@@ -361,7 +354,7 @@ class TestResultReports:
         article = make_article()
         make_section(article, points=[make_point()])
 
-        response = post(client, article, outcome=Outcome.NO_CHANGE)
+        response = post_comment(client, article, outcome=Outcome.NO_CHANGE)
 
         assert response.status_code == 400
         assert "Pick the point or points your answer is about." in response.text
@@ -371,7 +364,7 @@ class TestResultReports:
         make_section(article, points=[make_point()])
         outsider = make_point()
 
-        response = post(client, article, outcome=Outcome.NO_CHANGE, points=[outsider.pk])
+        response = post_comment(client, article, outcome=Outcome.NO_CHANGE, points=[outsider.pk])
 
         assert response.status_code == 400
         assert ResultReport.objects.count() == 0
@@ -379,8 +372,8 @@ class TestResultReports:
     def test_point_page_shows_the_honest_split_of_approved_reports(self, client, point):
         outcomes = ["helped-a-lot", "helped-a-lot", "no-change", "felt-worse", "helped-a-little"]
         for outcome in outcomes:
-            post(client, point, outcome=outcome)
-        post(client, point, outcome="helped-a-lot")  # still waiting: not counted
+            post_comment(client, point, outcome=outcome)
+        post_comment(client, point, outcome="helped-a-lot")  # still waiting: not counted
         Comment.objects.filter(pk__in=Comment.objects.order_by("pk")[:5].values("pk")).update(
             status=CommentStatus.APPROVED
         )
@@ -402,18 +395,12 @@ def test_point_page_queries_do_not_grow_with_comments(
     render_client, point, django_assert_num_queries
 ):
     client = render_client
-    client.get(point.get_absolute_url())  # warms the shared data
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(10):
         client.get(point.get_absolute_url())
-    comments = Comment.objects.bulk_create(
-        Comment(point=point, name=f"R{n}", text="Helped.", status="approved") for n in range(200)
-    )
-    ResultReport.objects.bulk_create(
-        ResultReport(comment=comment, point=point, outcome="helped-a-lot") for comment in comments
-    )
-    client.get(point.get_absolute_url())  # the shared data again, after the change
+    for n in range(200):
+        make_comment(point, name=f"R{n}", text="Helped.", status="approved", report="helped-a-lot")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(10):
         response = client.get(point.get_absolute_url())
 
     assert "200 readers reported" in response.text
@@ -431,7 +418,7 @@ class TestEditorsAreTold:
     def post_committed(self, client, point, django_capture_on_commit_callbacks):
         def post_committed(**overrides):
             with django_capture_on_commit_callbacks(execute=True):
-                return post(client, point, **overrides)
+                return post_comment(client, point, **overrides)
 
         return post_committed
 
@@ -472,15 +459,14 @@ def test_own_waiting_comments_cost_the_same_queries_however_many(
 ):
     """Each waiting comment shows its report's point code: no query per comment."""
     client = render_client
-    post(client, point, outcome=Outcome.HELPED_A_LOT)
-    client.get(point.get_absolute_url())  # warms the shared data
-    # 6 for the page, 2 for the reader's waiting comments and their reports.
-    with django_assert_num_queries(8):
+    post_comment(client, point, outcome=Outcome.HELPED_A_LOT)
+    # 10 for the page, 2 for the reader's waiting comments and their reports.
+    with django_assert_num_queries(12):
         client.get(point.get_absolute_url())
     for _ in range(4):
-        post(client, point, outcome=Outcome.NO_CHANGE)
+        post_comment(client, point, outcome=Outcome.NO_CHANGE)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(12):
         response = client.get(point.get_absolute_url())
 
     assert response.text.count("Awaiting moderation: only you can see this") == 5

@@ -1,17 +1,12 @@
 """Nothing acknowledged is lost: many readers posting at once to a real multi-worker server."""
 
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from django.conf import settings
-
+from scripts import harness
 from tests.pages import form_token
-
-PROJECT_DIR = settings.BASE_DIR
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -39,20 +34,12 @@ def test_every_acknowledged_comment_is_stored(gunicorn_site):
         statuses = list(pool.map(send, range(120)))
 
     acknowledged = statuses.count(303)
-    count = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "--no-imports",
-            "-c",
-            "from points.models import Comment; print(Comment.objects.count())",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
+    count = harness.manage(
+        env,
+        "shell",
+        "--no-imports",
+        "-c",
+        "from points.models import Comment; print(Comment.objects.count())",
     )
     assert acknowledged == 120, statuses
-    assert int(count.stdout) == acknowledged
+    assert int(count) == acknowledged

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.conftest import free_port
+from scripts.harness import free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx (make test-tools)
 TEMPLATE = settings.BASE_DIR / "deploy" / "nginx.conf"

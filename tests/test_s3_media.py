@@ -15,7 +15,7 @@ from django.conf import settings
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
-from tests.conftest import free_port
+from scripts.harness import free_port, throwaway_env
 from tests.factories import gps_jpeg_bytes, make_author, make_image, make_point, upload
 
 pytestmark = pytest.mark.django_db
@@ -59,20 +59,12 @@ def lowercase(credentials):
 
 def site_env(s3_endpoint, bucket, root):
     """The environment of a site whose uploads live in the bucket, as an operator sets it."""
-    return (
-        os.environ
-        | CREDENTIALS
-        | {
-            "MEDIA_STORAGE": "s3",
-            "MEDIA_BUCKET": bucket,
-            "MEDIA_ENDPOINT_URL": s3_endpoint,
-            "DATABASE_URL": f"sqlite:///{root / 'site.sqlite3'}",
-            "ENV_FILE": "/nonexistent/.env",
-            "CACHE_DIR": str(root / "cache"),
-            "STATIC_ROOT": str(root / "static"),
-            "MEDIA_ROOT": str(root / "unused-media"),
-            "DJANGO_SETTINGS_MODULE": "acupressure.settings",
-        }
+    return throwaway_env(
+        root,
+        MEDIA_STORAGE="s3",
+        MEDIA_BUCKET=bucket,
+        MEDIA_ENDPOINT_URL=s3_endpoint,
+        **CREDENTIALS,
     )
 
 

@@ -5,11 +5,11 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
 import time
 
 import pytest
-from django.conf import settings
+
+from scripts import harness
 
 
 @pytest.fixture
@@ -17,9 +17,7 @@ def redis_url(tmp_path):
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is missing: make test installs it (apt package redis-server)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = harness.free_port()
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         cwd=tmp_path,
@@ -40,17 +38,9 @@ def redis_url(tmp_path):
 
 def in_another_process(code, redis_url):
     """Run code in a separate Django process (another worker, or another machine)."""
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()\n" + code],
-        cwd=settings.BASE_DIR,
-        env=os.environ | {"CACHE_URL": redis_url, "DJANGO_SETTINGS_MODULE": "acupressure.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout.strip()
+    env = os.environ | {"CACHE_URL": redis_url, "DJANGO_SETTINGS_MODULE": "acupressure.settings"}
+    command = [harness.python(), "-c", "import django; django.setup()\n" + code]
+    return harness.run(command, env=env, timeout=60, what="python -c").strip()
 
 
 def test_a_change_in_one_process_is_seen_by_another(redis_url):

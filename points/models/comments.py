@@ -6,7 +6,7 @@ A comment belongs to exactly one page: an article or a point.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from points.models.articles import Article
@@ -185,10 +185,9 @@ class ResultSummary:
 
     @classmethod
     def of(cls, point):
-        """From a point annotated by `Point.objects.with_result_counts()`."""
-        return cls(
-            {o.value: getattr(point, f"results_{o.value.replace('-', '_')}") for o in Outcome}
-        )
+        """The approved reports about `point`, counted by outcome in one query."""
+        reports = ResultReport.objects.filter(point=point, comment__status=CommentStatus.APPROVED)
+        return cls(dict(reports.order_by().values_list("outcome").annotate(Count("pk"))))
 
     def parts(self):
         """[(label, count)] in a fixed order, leaving out outcomes nobody reported."""

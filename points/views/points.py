@@ -15,7 +15,7 @@ from points import commenting, structured_data
 from points.body_map import body_map
 from points.forms import CommentForm, PointFilterForm
 from points.models import BodyArea, Condition, Point, ResultSummary
-from points.page_cache import cache_public_page, site_data
+from points.page_cache import cache_public_page
 from points.security import limit_form_body, require_same_origin
 from points.views.rendering import render_publishable
 
@@ -47,8 +47,7 @@ def point_comment(request, slug):
 
 def point_page(request, point, form, *, status=200):
     comments = commenting.page_comments(request, point)
-    reading_order = site_data("reading-order", Point.objects.reading_order)
-    previous_point, next_point = point.neighbours_in(reading_order)
+    previous_point, next_point = point.neighbours_in(Point.objects.reading_order())
     context = {
         "point": point,
         "previous_point": previous_point,

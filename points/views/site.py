@@ -49,7 +49,7 @@ def search(request):
 
 
 @require_safe
-@cache_public_page(params=["points"])
+@cache_public_page(params=["points"], repeatable=["points"])
 def routine(request):
     """The reader's own points (?points=slug&points=slug, shareable) or the article's."""
     wanted = request.GET.getlist("points")[:MAX_POINTS]

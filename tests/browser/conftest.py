@@ -1,7 +1,6 @@
 import shutil
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -60,12 +59,9 @@ def public_pages(demo_site):
 
 
 @pytest.fixture
-def editor_login(demo_site):
-    user = User.objects.create_user(
-        username="edith", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    return {"username": "edith", "password": "a-long-test-password"}
+def editor_login(demo_site, editor):
+    """What the `editor` (tests/conftest.py) types to sign in to the live server."""
+    return {"username": editor.username, "password": "a-long-test-password"}
 
 
 def sign_in(page, demo_site, login):

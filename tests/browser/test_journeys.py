@@ -71,9 +71,8 @@ def test_draft_point_is_hidden_from_readers_and_previewed_for_editors(
 
 
 def test_reader_reports_a_result_and_sees_it_once_an_editor_approves(
-    browser, page, demo_site, editor_login, settings
+    browser, page, demo_site, editor_login
 ):
-    settings.COMMENT_MIN_SECONDS = 0
     page.goto(f"{demo_site}/points/bl40-weizhong/")
     expect(page.get_by_text("No reader has reported a result for this point yet.")).to_be_visible()
 

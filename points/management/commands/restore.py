@@ -26,7 +26,7 @@ What it does, refusing before it changes anything when something is wrong:
 5. extracts the media into MEDIA_ROOT, or uploads it to the media storage when that is not a
    folder on this machine (MEDIA_STORAGE=s3) (files of the same name are overwritten, others
    are left);
-6. makes every cached page and fragment stale (the cache outlives the database);
+6. makes every cached page stale (the cache outlives the database);
 7. prints the row counts and the media file count next to the manifest's, and fails if they
    differ.
 """

@@ -63,12 +63,14 @@ test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -m "not browser"
 
 # What the tests need beyond Python: Debian's Chromium (Playwright's own browser download is
-# not available here), Java and the Nu Html Checker from npm, and redis-server for the shared
-# cache test. PostgreSQL is installed by scripts/with-postgres.sh.
+# not available here), Java and the Nu Html Checker from npm, redis-server for the shared
+# cache test, and nginx for the buffering front's test (deploy/nginx.conf). PostgreSQL is
+# installed by scripts/with-postgres.sh.
 test-tools: node_modules/.installed
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium fonts-dejavu-core; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(APT_INSTALL) nginx; }
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) npm; }

@@ -239,11 +239,16 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+# A load balancer's health check often speaks plain HTTP: /healthz answers it, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=PRODUCTION)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=PRODUCTION)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=PRODUCTION)
-if env.bool("BEHIND_HTTPS_PROXY", default=PRODUCTION):
+# Behind a proxy, PROXY_COUNT (below) must say how many: `check --deploy` warns when it is 0
+# (points/checks.py).
+BEHIND_HTTPS_PROXY = env.bool("BEHIND_HTTPS_PROXY", default=PRODUCTION)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Content-Security-Policy, enforced everywhere (so tests see what production sends). Public pages
@@ -267,13 +272,17 @@ SECURE_CSP = {
 ADMIN_URL = env.str("ADMIN_URL", default="admin/").strip("/") + "/"
 
 # Admin login throttling (django-axes, counted in the database so it holds across workers):
-# AXES_FAILURE_LIMIT failures for one username, or from one address, lock it out with a 429
-# for AXES_COOLOFF_HOURS. The address comes from points.client.client_address, which trusts
-# X-Forwarded-For only as far as PROXY_COUNT says.
+# AXES_FAILURE_LIMIT failures for one username from one address, or AXES_ADDRESS_FAILURE_LIMIT
+# from one address for any usernames, lock that out with a 429 for AXES_COOLOFF_HOURS; never the
+# username everywhere, which anyone could do to the editor (points/login_throttle.py). The
+# address comes from points.client.client_address, which trusts X-Forwarded-For only as far as
+# PROXY_COUNT says.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "points.client.client_address"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "points.login_throttle.UsernameAndAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "points.client.client_network"
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -320,12 +329,25 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Comments. A client may post COMMENT_RATE_LIMIT_COUNT comments per COMMENT_RATE_LIMIT_SECONDS;
-# a form sent back faster than COMMENT_MIN_SECONDS after the page was made is a bot's.
+# Comments. A client (an IPv4 address, an IPv6 /64) may post COMMENT_RATE_LIMIT_COUNT comments
+# per COMMENT_RATE_LIMIT_SECONDS; a form sent back faster than COMMENT_MIN_SECONDS after the page
+# was made is a bot's.
 COMMENT_RATE_LIMIT_COUNT = env.int("COMMENT_RATE_LIMIT_COUNT", default=5)
 COMMENT_RATE_LIMIT_SECONDS = env.int("COMMENT_RATE_LIMIT_SECONDS", default=600)
 COMMENT_MIN_SECONDS = env.int("COMMENT_MIN_SECONDS", default=3)
-COMMENT_FORM_MAX_AGE = env.int("COMMENT_FORM_MAX_AGE", default=2 * 24 * 3600)
+# A form's token lasts as long as a cached page may carry it plus time to read and write; an
+# older one is sent back to be sent again.
+COMMENT_READING_SECONDS = env.int("COMMENT_READING_SECONDS", default=3600)
+COMMENT_FORM_MAX_AGE = env.int(
+    "COMMENT_FORM_MAX_AGE", default=PAGE_CACHE_SECONDS + COMMENT_READING_SECONDS
+)
+# Every reader of one cached copy of a page shares its token, so a token may be sent a few
+# times; after COMMENT_TOKEN_MAX_USES comments its form is a replay and is held as spam.
+COMMENT_TOKEN_MAX_USES = env.int("COMMENT_TOKEN_MAX_USES", default=3)
+# The site-wide brake: once COMMENT_BRAKE_COUNT comments wait for moderation that came in the
+# last COMMENT_BRAKE_SECONDS, new ones are held as suspected spam and editors are emailed once.
+COMMENT_BRAKE_COUNT = env.int("COMMENT_BRAKE_COUNT", default=20)
+COMMENT_BRAKE_SECONDS = env.int("COMMENT_BRAKE_SECONDS", default=600)
 COMMENT_MAX_LINKS = env.int("COMMENT_MAX_LINKS", default=2)
 COMMENTS_PER_PAGE = env.int("COMMENTS_PER_PAGE", default=20)
 # At most one "comments are waiting" email to editors per this many seconds.

@@ -35,6 +35,7 @@ class PointsConfig(AppConfig):
     verbose_name = "Acupressure content"
 
     def ready(self):
+        from points import checks  # noqa: F401 - registers the system checks
         from points.page_cache import pages_changed
         from points.roles import sync_editors_group
 

@@ -102,24 +102,32 @@ def spam_reason(form):
     return ""
 
 
+BRAKE_REASON = "Held by the site-wide brake: comments are coming in faster than usual."
+
+
 def submit_comment(*, form, client_hash: str) -> Comment:
     """Store a comment (and its reports) unless the client is over its rate limit.
 
-    The limit is counted in the database inside the transaction that inserts, so it holds across
-    all server processes: SQLite's IMMEDIATE transactions and a PostgreSQL advisory lock on the
-    client let only one of its requests count-and-insert at a time.
+    The limit, the uses of the form's token and the site-wide brake are counted in the
+    database inside the transaction that inserts, so they hold across all server processes:
+    SQLite's IMMEDIATE transactions, and on PostgreSQL advisory locks on the token and on the
+    client, let only one of their requests count-and-insert at a time.
     """
     reason = spam_reason(form)
     data = form.cleaned_data
+    token_hash = form.token_hash()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [client_hash])
+                # Always the token first, then the client: one order, so no deadlock.
+                cursor.execute("SELECT pg_advisory_xact_lock(1, hashtext(%s))", [token_hash])
+                cursor.execute("SELECT pg_advisory_xact_lock(2, hashtext(%s))", [client_hash])
         recent = Comment.objects.recent_from(
             client_hash, seconds=settings.COMMENT_RATE_LIMIT_SECONDS
         )
         if recent.count() >= settings.COMMENT_RATE_LIMIT_COUNT:
             raise RateLimited
+        reason = reason or held_reason(token_hash)
         comment = Comment.objects.create(
             **{Comment.page_field(form.page): form.page},
             name=data["name"],
@@ -129,6 +137,7 @@ def submit_comment(*, form, client_hash: str) -> Comment:
             status=CommentStatus.SPAM if reason else CommentStatus.PENDING,
             spam_reason=reason,
             client_hash=client_hash,
+            form_token_hash=token_hash,
         )
         ResultReport.objects.bulk_create(
             ResultReport(
@@ -141,7 +150,32 @@ def submit_comment(*, form, client_hash: str) -> Comment:
         )
         if comment.status == CommentStatus.PENDING:
             transaction.on_commit(lambda: notify_editors(comment))
+        elif reason == BRAKE_REASON:
+            transaction.on_commit(lambda: notify_editors_of_brake(comment))
     return comment
+
+
+def held_reason(token_hash):
+    """Why a comment whose form looks right is held all the same, or "": its form's token was
+    already sent COMMENT_TOKEN_MAX_USES times (a replay: a cached page's readers share a
+    token, but not that many post within its life), or the moderation queue is filling faster
+    than people write (the site-wide brake)."""
+    uses = Comment.objects.filter(form_token_hash=token_hash).count()
+    if uses >= settings.COMMENT_TOKEN_MAX_USES:
+        return f"Its form had already been sent {uses} times: a replayed form."
+    waiting = Comment.objects.waiting_since(settings.COMMENT_BRAKE_SECONDS)
+    if waiting.count() >= settings.COMMENT_BRAKE_COUNT:
+        return BRAKE_REASON
+    return ""
+
+
+def editor_emails():
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name=EDITORS_GROUP)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    ) or [email for _, email in settings.MANAGERS]
 
 
 def notify_editors(comment):
@@ -151,12 +185,7 @@ def notify_editors(comment):
     earlier = Comment.objects.in_moderation().filter(created_at__gte=since, pk__lt=comment.pk)
     if earlier.exists():
         return
-    recipients = list(
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name=EDITORS_GROUP)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    ) or [email for _, email in settings.MANAGERS]
+    recipients = editor_emails()
     if not recipients:
         return
     waiting = Comment.objects.in_moderation().count()
@@ -176,6 +205,33 @@ def notify_editors(comment):
     except Exception:
         # The comment is stored either way; a mail outage must not lose it or fail the request.
         logger.exception("Could not email editors about comment %s", comment.pk)
+
+
+def notify_editors_of_brake(comment):
+    """Tell editors, once per spell, that the brake holds new comments as suspected spam: the
+    first comment it holds after COMMENT_BRAKE_SECONDS without any sends the email."""
+    since = comment.created_at - timezone.timedelta(seconds=settings.COMMENT_BRAKE_SECONDS)
+    earlier = Comment.objects.filter(
+        spam_reason=BRAKE_REASON, created_at__gte=since, pk__lt=comment.pk
+    )
+    recipients = editor_emails()
+    if earlier.exists() or not recipients:
+        return
+    try:
+        spam = reverse("admin:points_comment_changelist") + "?status__exact=spam"
+        send_mail(
+            subject="Comments are coming in fast: new ones are held as suspected spam",
+            message=(
+                f"More than {settings.COMMENT_BRAKE_COUNT} comments came in within "
+                f"{settings.COMMENT_BRAKE_SECONDS // 60} minutes and wait for moderation, so "
+                "the site holds new ones as suspected spam until the pace drops. Real readers "
+                f"may be among them: {settings.SITE_URL}{spam}\n"
+            ),
+            from_email=None,
+            recipient_list=recipients,
+        )
+    except Exception:
+        logger.exception("Could not email editors about the comment brake")
 
 
 def notify_reader_of_reply(comment):

@@ -1,5 +1,7 @@
 """The readers' comment form."""
 
+import hashlib
+import secrets
 import time
 
 from django import forms
@@ -15,8 +17,9 @@ class CommentForm(forms.Form):
     """A comment, optionally with a "did it work?" report about one or more points.
 
     `website` is a honeypot: hidden from people, filled in by bots. `token` is signed with the
-    page it belongs to and the time the form was made, so a bot cannot reuse or forge it and
-    a form sent back within a second or two is recognisably not a person's.
+    page it belongs to and the time the form was made, so a bot cannot forge it or use it
+    long or often (points.commenting counts its uses), and a form sent back within a second or
+    two is recognisably not a person's.
     """
 
     name = forms.CharField(max_length=80, label="Your name", help_text="Shown with your comment.")
@@ -51,6 +54,11 @@ class CommentForm(forms.Form):
     )
     website = forms.CharField(required=False, label="Leave this field empty")
     token = forms.CharField(widget=forms.HiddenInput)
+
+    # The largest body a person's form can make: 3,000 characters of text at up to 4 bytes
+    # each, percent-encoded (x3), is 36 KB; name, email, token and an article's point choices
+    # fit in the rest. Larger posts are refused unread (points.security.limit_form_body).
+    MAX_BODY_BYTES = 64 * 1024
 
     def __init__(self, *args, page, **kwargs):
         """`page`: the point or article commented on. On an article the reader picks the
@@ -95,7 +103,8 @@ class CommentForm(forms.Form):
         """Seconds since the form was made for this page, or None when the token is forged or
         belongs to another page. May be more than COMMENT_FORM_MAX_AGE: see is_expired()."""
         try:
-            page_key, issued = FORM_TOKEN_SIGNER.unsign(self.data.get("token", "")).rsplit(":", 1)
+            # page:issued:nonce (page:issued before the nonce, on pages cached before it came)
+            page_key, issued, *_ = FORM_TOKEN_SIGNER.unsign(self.data.get("token", "")).split(":")
             age = time.time() - int(issued)
         except (signing.BadSignature, ValueError):
             return None
@@ -105,6 +114,10 @@ class CommentForm(forms.Form):
         """A genuine form left open too long: the reader should simply send it again."""
         age = self.token_age()
         return age is not None and age > settings.COMMENT_FORM_MAX_AGE
+
+    def token_hash(self):
+        """What the database keeps to count how often this form's token was sent."""
+        return hashlib.sha256(str(self.data.get("token", "")).encode()).hexdigest()
 
     def refresh_token(self):
         """Give a re-shown form a new token, keeping everything the reader typed."""
@@ -117,7 +130,10 @@ def page_key_of(page):
 
 
 def make_token(page):
-    return FORM_TOKEN_SIGNER.sign(f"{page_key_of(page)}:{int(time.time())}")
+    """A token for the page, with the second it was made and a random part: each rendering
+    gets its own (a cached page's copies share one, which COMMENT_TOKEN_MAX_USES allows for)."""
+    nonce = secrets.token_urlsafe(6)
+    return FORM_TOKEN_SIGNER.sign(f"{page_key_of(page)}:{int(time.time())}:{nonce}")
 
 
 class PointFilterForm(forms.Form):

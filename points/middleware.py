@@ -2,6 +2,7 @@ from django.http import HttpResponsePermanentRedirect
 from django.middleware.gzip import GZipMiddleware
 
 from points.models import PageRedirect
+from points.models.publishing import is_site_path
 
 
 class PageRedirectMiddleware:
@@ -23,7 +24,8 @@ class PageRedirectMiddleware:
             .values_list("new_path", flat=True)
             .first()
         )
-        if new_path is None:
+        # Whatever the database holds, never send a reader off the site.
+        if new_path is None or not is_site_path(new_path):
             return response
         query = request.META.get("QUERY_STRING")
         return HttpResponsePermanentRedirect(f"{new_path}?{query}" if query else new_path)

@@ -1,6 +1,9 @@
-"""Turning an editor's upload into files that are safe and fast to serve."""
+"""Turning an editor's upload into files that are safe and fast to serve, and removing them
+when they are replaced or deleted. Every picture field (points.validators.PictureField) comes
+through here."""
 
 import io
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -15,6 +18,8 @@ SAVE_OPTIONS = {
 }
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class ProcessedImage:
@@ -24,8 +29,9 @@ class ProcessedImage:
     renditions: list
 
 
-def process_upload(file, *, storage, folder):
-    """Store a clean copy of an uploaded picture and its WebP renditions under a random name.
+def process_upload(file, *, storage, folder, renditions=True):
+    """Store a clean copy of an uploaded picture (and, if asked, its WebP renditions) under a
+    random name.
 
     The picture is turned upright by its EXIF orientation and then re-encoded from its pixels
     alone, so no EXIF (GPS position, camera), XMP, ICC or text metadata survives.
@@ -36,6 +42,8 @@ def process_upload(file, *, storage, folder):
         image = clean_pixels(ImageOps.exif_transpose(uploaded), image_format)
     stem = f"{folder}/{uuid.uuid4().hex}"
     name = storage.save(f"{stem}.{EXTENSIONS[image_format]}", encode(image, image_format))
+    if not renditions:
+        return ProcessedImage(name, image.width, image.height, [])
     renditions = []
     for width in RENDITION_WIDTHS:
         resized = resize_to_width(image, min(width, image.width))
@@ -80,3 +88,15 @@ def encode(image, image_format, *, lossless=False):
     buffer = io.BytesIO()
     image.save(buffer, image_format, **(SAVE_OPTIONS[image_format] | options))
     return ContentFile(buffer.getvalue())
+
+
+def delete_files(storage, names):
+    """Remove stored files that no row refers to any more. A file that cannot be removed is
+    logged, never an error for the editor: the row is already saved or deleted."""
+    for name in names:
+        if not name:
+            continue
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("Could not delete the stored file %s", name)

@@ -1,9 +1,13 @@
-"""Checks on what editors upload, with messages they can act on."""
+"""Checks on what editors upload, with messages they can act on, and the picture field that
+applies them and stores uploads through points.uploads."""
+
+from functools import partial
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
@@ -79,11 +83,84 @@ class PictureFormField(forms.ImageField):
 
 class PictureField(models.ImageField):
     """An ImageField that accepts only checked JPEG, PNG and WebP uploads, in forms and in
-    model validation alike."""
+    model validation alike, and stores every upload through one pipeline (points.uploads):
+    decoded, stripped of metadata (a phone photo's GPS position), under a random name, with
+    WebP renditions when `renditions_field` names the JSONField that lists them. The files a
+    row let go of (replaced, cleared, or the row deleted) are removed once the database has
+    committed, so a rolled-back save never loses the picture still in use."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, renditions_field=None, **kwargs):
+        self.renditions_field = renditions_field
         kwargs.setdefault("validators", [validate_image_upload])
         super().__init__(*args, **kwargs)
 
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if self.renditions_field:
+            kwargs["renditions_field"] = self.renditions_field
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            post_delete.connect(self.delete_files_after_commit, sender=cls, weak=False)
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": PictureFormField, **kwargs})
+
+    def pre_save(self, model_instance, add):
+        from points.uploads import process_upload
+
+        file = getattr(model_instance, self.attname)
+        if not add:
+            self.delete_replaced_files_after_commit(model_instance, file)
+        if file and not file._committed:
+            validate_image_upload(file)
+            processed = process_upload(
+                file,
+                storage=self.storage,
+                folder=str(self.upload_to).strip("/"),
+                renditions=bool(self.renditions_field),
+            )
+            # A plain name, so the field lets go of the upload and refers to the clean copy.
+            setattr(model_instance, self.attname, processed.name)
+            if self.width_field:
+                setattr(model_instance, self.width_field, processed.width)
+            if self.height_field:
+                setattr(model_instance, self.height_field, processed.height)
+            if self.renditions_field:
+                setattr(model_instance, self.renditions_field, processed.renditions)
+        elif not file and self.renditions_field:
+            setattr(model_instance, self.renditions_field, [])
+        return getattr(model_instance, self.attname)
+
+    def stored_names(self, name, renditions):
+        return [name, *(rendition["name"] for rendition in renditions or [])]
+
+    def delete_replaced_files_after_commit(self, model_instance, file):
+        """When a new upload or a cleared field replaces the stored picture, its files go."""
+        if file and file._committed:
+            return
+        columns = [self.attname, *([self.renditions_field] if self.renditions_field else [])]
+        old = (
+            type(model_instance)
+            ._base_manager.filter(pk=model_instance.pk)
+            .values_list(*columns)
+            .first()
+        )
+        if old and old[0]:
+            names = self.stored_names(old[0], old[1] if self.renditions_field else [])
+            transaction.on_commit(partial(delete_files, self.storage, names))
+
+    def delete_files_after_commit(self, sender, instance, **kwargs):
+        name = getattr(instance, self.attname).name
+        if name:
+            renditions = getattr(instance, self.renditions_field) if self.renditions_field else []
+            names = self.stored_names(name, renditions)
+            transaction.on_commit(partial(delete_files, self.storage, names))
+
+
+def delete_files(storage, names):
+    from points.uploads import delete_files
+
+    delete_files(storage, names)

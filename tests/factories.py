@@ -99,3 +99,14 @@ def make_comment(page, *, report=None, **fields):
     if report:
         ResultReport.objects.create(comment=comment, point=page, outcome=report)
     return comment
+
+
+def gps_jpeg_bytes(size=(64, 48)):
+    """A JPEG as a phone makes it: EXIF with the camera's make and the GPS position."""
+    image = Image.new("RGB", size, (90, 140, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.5), 3: "W", 4: (0.0, 7.0, 39.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()

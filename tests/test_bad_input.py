@@ -7,12 +7,14 @@ import urllib.error
 import urllib.request
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from points.forms import make_token
 from points.models import Comment, CommentStatus
-from tests.pages import post_comment
+from tests.factories import make_article
+from tests.pages import form_token, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -99,16 +101,20 @@ def assert_inert(html, payload):
 
 
 def test_more_than_1000_form_fields_is_a_400(client, point):
-    fields = {f"field{number}": "x" for number in range(1001)}
+    fields = "&".join(f"field{number}=x" for number in range(1001))
 
-    response = client.post(reverse("points:point-comment", args=[point.slug]), fields)
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        fields,
+        content_type="application/x-www-form-urlencoded",
+    )
 
     assert response.status_code == 400
     assert Comment.objects.count() == 0
     site_still_answers(client)
 
 
-def test_a_3_mb_urlencoded_body_is_a_400(client, point):
+def test_a_3_mb_urlencoded_body_is_a_413(client, point):
     body = "name=x&text=" + "a" * (3 * 1024 * 1024)
 
     response = client.post(
@@ -117,9 +123,103 @@ def test_a_3_mb_urlencoded_body_is_a_400(client, point):
         content_type="application/x-www-form-urlencoded",
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 413
     assert Comment.objects.count() == 0
     site_still_answers(client)
+
+
+class EndlessBody:
+    """A request body that could go on for ever, counting what the server reads of it."""
+
+    def __init__(self):
+        self.bytes_read = 0
+
+    def read(self, size=-1):
+        size = 65536 if size is None or size < 0 else size
+        self.bytes_read += size
+        return b"x" * size
+
+    def readline(self, size=-1):
+        return self.read(size if size and size > 0 else 1024)
+
+
+DECLARED_100_MB = str(100 * 1024 * 1024)
+
+
+@pytest.mark.parametrize("view", ["points:point-comment", "points:article-comment"])
+def test_a_100_mb_multipart_post_is_refused_before_its_body_is_read(client, point, view):
+    article = make_article()
+    slug = point.slug if view == "points:point-comment" else article.slug
+    body = EndlessBody()
+
+    response = client.post(
+        reverse(view, args=[slug]),
+        CONTENT_TYPE="multipart/form-data; boundary=----bot",
+        CONTENT_LENGTH=DECLARED_100_MB,
+        **{"wsgi.input": body},
+    )
+
+    assert response.status_code == 413
+    assert "the most it may be is" in response.text
+    assert body.bytes_read == 0
+    assert Comment.objects.count() == 0
+
+
+def test_a_form_body_declared_over_the_forms_limit_is_refused_unread(client, point):
+    body = EndlessBody()
+
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        CONTENT_TYPE="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=DECLARED_100_MB,
+        **{"wsgi.input": body},
+    )
+
+    assert response.status_code == 413
+    assert body.bytes_read == 0
+
+
+def test_a_small_file_part_is_refused_and_nothing_is_stored(client, point, settings):
+    page = client.get(point.get_absolute_url()).text
+    stored_before = set(settings.MEDIA_ROOT.rglob("*"))
+    upload = SimpleUploadedFile("payload.bin", b"x" * 1000)
+
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        {"name": "Bot", "text": "Hello", "token": form_token(page), "file": upload},
+    )
+
+    assert response.status_code == 400
+    assert "takes no files" in response.text
+    assert Comment.objects.count() == 0
+    assert set(settings.MEDIA_ROOT.rglob("*")) == stored_before
+
+
+def test_other_body_types_are_refused(client, point):
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        '{"name": "x"}',
+        content_type="application/json",
+    )
+
+    assert response.status_code == 415
+
+
+def test_a_person_s_longest_comment_fits_the_limit(client, point):
+    page = client.get(point.get_absolute_url()).text
+    text = "\N{PILE OF POO}" * 3000  # 4 bytes each in UTF-8, 12 once percent-encoded
+
+    response = client.post(
+        reverse("points:point-comment", args=[point.slug]),
+        {
+            "name": "\N{PILE OF POO}" * 80,
+            "email": "reader@example.org",
+            "text": text,
+            "token": form_token(page),
+        },
+    )
+
+    assert response.status_code == 303
 
 
 @pytest.mark.parametrize(

@@ -281,10 +281,10 @@ class TestBadInput:
 
         assert response.status_code in {303, 400}
 
-    def test_an_enormous_body_is_a_400(self, client, point):
+    def test_an_enormous_body_is_a_413(self, client, point):
         response = post_comment(client, point, text="x" * 3_000_000)
 
-        assert response.status_code == 400
+        assert response.status_code == 413
         assert Comment.objects.count() == 0
 
     def test_text_over_the_limit_is_a_form_error(self, client, point):

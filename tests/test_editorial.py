@@ -16,6 +16,7 @@ from PIL import Image
 from points.models import (
     ArticleReference,
     Disclaimer,
+    PageRedirect,
     Point,
     PointImage,
     PointReference,
@@ -349,3 +350,45 @@ def test_an_editor_can_do_the_whole_job_and_nothing_more(editor_client):
     assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403
     assert Point.objects.count() == 0
+
+
+OFF_SITE_PATHS = [
+    "https://phishing.example/login",
+    "//phishing.example/",
+    "/\\phishing.example/",
+    "\\\\phishing.example/",
+    "javascript:alert(1)",
+    "phishing.example/",
+    "/\t/phishing.example/",
+]
+
+
+class TestPageRedirectsStayOnTheSite:
+    @pytest.mark.parametrize("new_path", OFF_SITE_PATHS)
+    def test_the_admin_refuses_an_off_site_target_with_a_clear_error(self, admin_client, new_path):
+        response = admin_client.post(
+            reverse("admin:points_pageredirect_add"),
+            {"old_path": "/old-page/", "new_path": new_path},
+        )
+
+        assert response.status_code == 200
+        assert "redirects never leave the site" in response.text
+        assert not PageRedirect.objects.exists()
+
+    def test_the_admin_accepts_a_path_on_the_site(self, admin_client):
+        response = admin_client.post(
+            reverse("admin:points_pageredirect_add"),
+            {"old_path": "/old-page/", "new_path": "/points/"},
+        )
+
+        assert response.status_code == 302
+        assert PageRedirect.objects.get().new_path == "/points/"
+
+    @pytest.mark.parametrize("new_path", OFF_SITE_PATHS)
+    def test_an_off_site_target_in_the_database_is_never_followed(self, client, new_path):
+        PageRedirect.objects.create(old_path="/old-page/", new_path=new_path)
+
+        response = client.get("/old-page/")
+
+        assert response.status_code == 404
+        assert "Location" not in response

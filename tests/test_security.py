@@ -99,20 +99,45 @@ class TestAdminLoginThrottling:
         assert "Too many failed sign-ins" in locked.text
         assert right_password.status_code == 429
 
-    def test_the_same_username_is_locked_from_any_address(self, editor, settings):
-        for number in range(settings.AXES_FAILURE_LIMIT):
-            self.fail(Client(REMOTE_ADDR=f"198.51.100.{number}"))
+    def test_failures_from_elsewhere_never_lock_the_editor_out_at_their_own_address(
+        self, editor, settings
+    ):
+        """Anyone can guess the editor's username; five wrong passwords for it from an
+        attacker's address lock out that address, not the editor."""
+        attacker = Client(REMOTE_ADDR="198.51.100.66")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            self.fail(attacker)
 
-        assert self.fail(Client(REMOTE_ADDR="203.0.113.50")).status_code == 429
+        editor_at_home = Client(REMOTE_ADDR="203.0.113.50")
+        signed_in = editor_at_home.post(
+            self.url, {"username": "edith", "password": "a-long-test-password"}
+        )
+
+        assert self.fail(attacker).status_code == 429
+        assert signed_in.status_code == 302
+        assert editor_at_home.get(reverse("admin:index")).status_code == 200
 
     def test_one_address_trying_many_usernames_is_locked(self, client, editor, settings):
-        for number in range(settings.AXES_FAILURE_LIMIT):
-            self.fail(client, username=f"guess{number}")
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+            assert self.fail(client, username=f"guess{number}").status_code == 200
 
         assert self.fail(client, username="someone-else").status_code == 429
+        assert self.fail(Client(REMOTE_ADDR="203.0.113.9"), username="x").status_code == 200
+
+    def test_addresses_of_one_ipv6_64_count_as_one(self, editor, settings):
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
+            self.fail(Client(REMOTE_ADDR=f"2001:db8:7:7::{number + 1:x}"), username=f"g{number}")
+
+        same_network = Client(REMOTE_ADDR="2001:db8:7:7:ffff::1")
+        other_network = Client(REMOTE_ADDR="2001:db8:7:8::1")
+        assert self.fail(same_network, username="other").status_code == 429
+        assert self.fail(other_network, username="other").status_code == 200
+
+    def test_the_address_limit_is_higher_than_the_username_limit(self, settings):
+        assert settings.AXES_ADDRESS_FAILURE_LIMIT > settings.AXES_FAILURE_LIMIT
 
     def test_a_spoofed_forwarded_for_changes_nothing(self, client, editor, settings):
-        for number in range(settings.AXES_FAILURE_LIMIT):
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
             self.fail(client, username=f"guess{number}", HTTP_X_FORWARDED_FOR=f"10.9.9.{number}")
 
         assert self.fail(client, username="other", HTTP_X_FORWARDED_FOR="10.1.1.1").status_code == (
@@ -122,7 +147,7 @@ class TestAdminLoginThrottling:
     def test_behind_a_trusted_proxy_each_client_address_counts(self, editor, settings):
         settings.PROXY_COUNT = 1
         proxy = Client(REMOTE_ADDR="10.0.0.1")
-        for number in range(settings.AXES_FAILURE_LIMIT):
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT):
             self.fail(proxy, username=f"guess{number}", HTTP_X_FORWARDED_FOR="198.51.100.7")
 
         other_reader = self.fail(proxy, username="x", HTTP_X_FORWARDED_FOR="203.0.113.8")
@@ -138,3 +163,14 @@ def test_health_check_answers_when_the_database_does(client):
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
     assert "no-store" in response["Cache-Control"]
+
+
+def test_health_check_answers_plain_http_in_production(settings, pages):
+    """A load balancer's plain-HTTP health check gets the answer, not a redirect."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client = Client()
+
+    assert client.get("/healthz").status_code == 200
+    assert client.head("/healthz").status_code == 200
+    assert client.get(pages[0]).status_code == 301

@@ -154,3 +154,13 @@ def test_print_stylesheet_keeps_a_point_page_to_its_essentials():
 
     for hidden in [".comments", ".body-map", ".site-header", ".pager"]:
         assert hidden in print_rules.split("display: none")[0]
+
+
+def test_search_results_are_kept_out_of_indexes_by_noindex_that_crawlers_may_read(client):
+    """A page disallowed in robots.txt is never fetched, so its noindex is never seen: search
+    pages keep the noindex and are not disallowed."""
+    robots = client.get("/robots.txt").text
+    search = client.get("/search/", {"q": "back"}).text
+
+    assert '<meta name="robots" content="noindex, follow">' in search
+    assert "/search" not in robots

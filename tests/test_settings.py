@@ -67,8 +67,8 @@ def test_the_example_env_file_copied_as_it_is_changes_nothing(tmp_path):
     assert copied.stdout == defaults.stdout
 
 
-def test_production_passes_djangos_deploy_checks_with_zero_findings():
-    result = subprocess.run(
+def deploy_check(**env):
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=PROJECT_DIR,
         env={
@@ -77,15 +77,31 @@ def test_production_passes_djangos_deploy_checks_with_zero_findings():
             if key != "DJANGO_ALLOW_ASYNC_UNSAFE"  # set for the browser tests only
         }
         | PRODUCTION_ENV
-        | {"ENV_FILE": "/nonexistent/.env"},
+        | {"ENV_FILE": "/nonexistent/.env"}
+        | env,
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
 
+
+def test_production_passes_djangos_deploy_checks_with_zero_findings():
+    result = deploy_check(PROXY_COUNT="1")
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_check_warns_behind_a_proxy_with_proxy_count_zero():
+    """Every reader would share the proxy's address: one rate limit, one lockout."""
+    behind_proxy = deploy_check(BEHIND_HTTPS_PROXY="True", PROXY_COUNT="0")
+    no_proxy = deploy_check(BEHIND_HTTPS_PROXY="False", PROXY_COUNT="0")
+
+    assert behind_proxy.returncode != 0
+    assert "points.W001" in behind_proxy.stderr + behind_proxy.stdout
+    assert "PROXY_COUNT" in behind_proxy.stderr + behind_proxy.stdout
+    assert "points.W001" not in no_proxy.stderr + no_proxy.stdout
 
 
 def test_admin_address_comes_from_the_environment():

@@ -23,7 +23,12 @@ class Author(KeepsOldURLs):
         help_text='e.g. "President of MisterBack".',
     )
     bio = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
-    photo = PictureField(upload_to="authors/", blank=True)
+    photo = PictureField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A JPEG, PNG or WebP picture. Location data and other hidden details in the "
+        "file are removed when it is saved.",
+    )
     photo_alt_text = models.CharField(
         "photo alternative text",
         max_length=250,

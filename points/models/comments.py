@@ -44,6 +44,11 @@ class CommentQuerySet(ShownToReadersQuerySet):
         """Comments on one article or point."""
         return self.filter(**{Comment.page_field(page): page})
 
+    def waiting_since(self, seconds):
+        """Comments that came in the last `seconds` and wait for moderation."""
+        since = timezone.now() - timezone.timedelta(seconds=seconds)
+        return self.in_moderation().filter(created_at__gte=since)
+
     def recent_from(self, client_hash, *, seconds):
         since = timezone.now() - timezone.timedelta(seconds=seconds)
         return self.filter(client_hash=client_hash, created_at__gte=since)
@@ -78,6 +83,13 @@ class Comment(models.Model):
         max_length=64,
         editable=False,
         help_text="A keyed hash of the sender's address, for rate limits; never the address.",
+    )
+    form_token_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="A hash of the form's token, to count how often one form was sent.",
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     reply = models.TextField(

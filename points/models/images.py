@@ -8,7 +8,6 @@ from django.db.models import Q
 
 from points.models.points import Point, percent_field
 from points.models.shown import ShownToReadersQuerySet
-from points.uploads import process_upload
 from points.validators import PictureField
 
 
@@ -20,6 +19,7 @@ class PointImage(models.Model):
         upload_to="points/",
         width_field="width",
         height_field="height",
+        renditions_field="renditions",
         help_text="A JPEG, PNG or WebP picture. Location data and other hidden details in the "
         "file are removed when it is saved.",
     )
@@ -75,15 +75,6 @@ class PointImage(models.Model):
 
     def __str__(self):
         return self.alt_text or f"Decorative picture of {self.point_id}"
-
-    def save(self, *args, **kwargs):
-        if self.image and not self.image._committed:
-            processed = process_upload(self.image, storage=self.image.storage, folder="points")
-            # A plain name, so the field lets go of the upload and refers to the clean copy.
-            self.image = processed.name
-            self.width, self.height = processed.width, processed.height
-            self.renditions = processed.renditions
-        super().save(*args, **kwargs)
 
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():

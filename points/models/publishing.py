@@ -1,8 +1,10 @@
 """What everything editors publish shares: draft/published states, scheduling, review dates,
 and keeping old addresses working when a slug changes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Reviewer
@@ -47,6 +49,29 @@ class PageRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        for field in ("old_path", "new_path"):
+            if not is_site_path(getattr(self, field)):
+                raise ValidationError(
+                    {
+                        field: "Give a path on this site, starting with one “/”, such as "
+                        "/points/bl23-shenshu/ (not a full web address: redirects never "
+                        "leave the site)."
+                    }
+                )
+
+
+def is_site_path(path):
+    """Whether `path` is a path on this site (/points/x/), never a way off it: not a full URL,
+    not scheme-relative (//host or /\\host, which browsers read as another site), no spaces
+    or control characters."""
+    return (
+        path.startswith("/")
+        and not path.startswith(("//", "/\\"))
+        and not any(character.isspace() or ord(character) < 32 for character in path)
+        and url_has_allowed_host_and_scheme(path, allowed_hosts=None)
+    )
 
 
 class KeepsOldURLs(models.Model):

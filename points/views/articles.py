@@ -10,7 +10,7 @@ from points import commenting, structured_data
 from points.forms import CommentForm
 from points.models import Article, Author
 from points.page_cache import cache_public_page
-from points.security import require_same_origin
+from points.security import limit_form_body, require_same_origin
 from points.views.rendering import render_publishable
 
 
@@ -26,6 +26,7 @@ def article_detail(request, slug):
 @csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
 @require_POST
 @require_same_origin
+@limit_form_body(CommentForm.MAX_BODY_BYTES)
 def article_comment(request, slug):
     article = get_object_or_404(Article.objects.published().with_page_relations(), slug=slug)
     form = CommentForm(request.POST, page=article)

@@ -16,7 +16,7 @@ from points.body_map import body_map
 from points.forms import CommentForm, PointFilterForm
 from points.models import BodyArea, Condition, Point, ResultSummary
 from points.page_cache import cache_public_page
-from points.security import require_same_origin
+from points.security import limit_form_body, require_same_origin
 from points.views.rendering import render_publishable
 
 INDEX_POINTS_PER_PAGE = 12
@@ -35,6 +35,7 @@ def point_detail(request, slug):
 @csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
 @require_POST
 @require_same_origin
+@limit_form_body(CommentForm.MAX_BODY_BYTES)
 def point_comment(request, slug):
     point = get_object_or_404(Point.objects.published().with_page_relations(), slug=slug)
     form = CommentForm(request.POST, page=point)

@@ -15,7 +15,8 @@ email addresses and password hashes):
 
 - `database.sqlite3` (SQLite: a copy made with SQLite's online backup API, consistent even while
   others write) or `database.pgdump` (PostgreSQL: `pg_dump --format=custom`);
-- `media.tar.gz`: the MEDIA_ROOT tree;
+- `media.tar.gz`: the uploads: the MEDIA_ROOT tree, or every object in the media storage when
+  it is not a folder on this machine (MEDIA_STORAGE=s3);
 - `manifest.json`: when and from which database vendor it was taken, the row counts of the main
   tables in that same snapshot, and the number of media files, so `manage.py restore` can check
   its work.
@@ -24,6 +25,7 @@ The folder appears under its final name only once complete. Pictures uploaded wh
 runs may be in the archive without a database row (harmless); restore with `manage.py restore`.
 """
 
+import io
 import json
 import os
 import shutil
@@ -36,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage, default_storage, storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
@@ -113,7 +116,10 @@ def write_backup(connection, folder: Path) -> dict:
         counts = backup_sqlite(sqlite_path(connection.settings_dict), database_file)
     else:
         counts = backup_postgres(connection, database_file)
-    media_files = archive_media(Path(settings.MEDIA_ROOT), folder / MEDIA_ARCHIVE_NAME)
+    if media_is_local():
+        media_files = archive_media(Path(settings.MEDIA_ROOT), folder / MEDIA_ARCHIVE_NAME)
+    else:
+        media_files = archive_storage(default_storage, folder / MEDIA_ARCHIVE_NAME)
     manifest = {
         "format": MANIFEST_FORMAT,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -274,4 +280,36 @@ def archive_media(media_root: Path, archive: Path) -> int:
                 if path.is_file() and not path.is_symlink():
                     tar.add(path, arcname=path.relative_to(media_root).as_posix())
                     files += 1
+    return files
+
+
+def media_is_local() -> bool:
+    """Whether uploads are files under MEDIA_ROOT on this machine, rather than objects in a
+    store that other machines share (MEDIA_STORAGE=s3)."""
+    return isinstance(storages["default"], FileSystemStorage)
+
+
+def storage_files(storage, folder=""):
+    """Every file name in a storage, folders walked recursively (an object store's "folders"
+    are the prefixes of its keys)."""
+    folders, files = storage.listdir(folder)
+    prefix = f"{folder}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for name in sorted(folders):
+        yield from storage_files(storage, prefix + name)
+
+
+def archive_storage(storage, archive: Path) -> int:
+    """Write every file of a (remote) storage into a tar.gz under its name; return how many."""
+    files = 0
+    with tarfile.open(archive, "w:gz") as tar:
+        for name in storage_files(storage):
+            with storage.open(name, "rb") as file:
+                content = file.read()
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            member.mode = 0o644
+            tar.addfile(member, io.BytesIO(content))
+            files += 1
     return files

@@ -23,7 +23,9 @@ What it does, refusing before it changes anything when something is wrong:
    copy in with os.replace (atomic), then runs `PRAGMA integrity_check` again.
    PostgreSQL: `pg_restore --clean --if-exists --no-owner --single-transaction` into the
    configured database: all or nothing;
-5. extracts the media into MEDIA_ROOT (files of the same name are overwritten, others are left);
+5. extracts the media into MEDIA_ROOT, or uploads it to the media storage when that is not a
+   folder on this machine (MEDIA_STORAGE=s3) (files of the same name are overwritten, others
+   are left);
 6. makes every cached page stale (the cache outlives the database);
 7. prints the row counts and the media file count next to the manifest's, and fails if they
    differ.
@@ -40,6 +42,8 @@ from contextlib import closing
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -48,6 +52,7 @@ from points.management.commands.backup import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
     check_sqlite_integrity,
+    media_is_local,
     run_postgres_tool,
     sqlite_path,
 )
@@ -90,7 +95,10 @@ class Command(BaseCommand):
         else:
             connections.close_all()
             restore_postgres(database_file, connection.settings_dict)
-        media_files = extract_media(media_archive, media_members, media_root)
+        if media_is_local():
+            media_files = extract_media(media_archive, media_members, media_root)
+        else:
+            media_files = upload_media(media_archive, media_members, default_storage)
         # The cache outlives the database: pages of what the site held before
         # must not be served as the restored site's.
         pages_changed()
@@ -230,3 +238,19 @@ def extract_media(archive: Path, members: list[tarfile.TarInfo], media_root: Pat
             raise CommandError(f"Refusing to extract the media archive: {error}") from None
     files = [member.name for member in members if member.isfile()]
     return sum((media_root / name).is_file() for name in files)
+
+
+def upload_media(archive: Path, members: list[tarfile.TarInfo], storage) -> int:
+    """Put the checked members' files into a (remote) storage under their own names; return how
+    many of the archive's files are now there."""
+    files = [member for member in members if member.isfile()]
+    with tarfile.open(archive, "r:gz") as tar:
+        for member in files:
+            content = tar.extractfile(member).read()
+            # An object store keeps the name given only when it is free.
+            if storage.exists(member.name):
+                storage.delete(member.name)
+            stored = storage.save(member.name, ContentFile(content))
+            if stored != member.name:
+                raise CommandError(f"The media storage stored {member.name} as {stored}.")
+    return sum(storage.exists(member.name) for member in files)

@@ -23,7 +23,8 @@ Each database gets a fresh set-up (migrate, demo content, collectstatic), its ow
 and its own gunicorn (4 workers, bound to 127.0.0.1 on a free port, in its own process group;
 scripts/harness.py starts and stops it).
 The comment defences that would reject synthetic load are relaxed for the test server only:
-COMMENT_MIN_SECONDS=0 and COMMENT_RATE_LIMIT_COUNT=1000000. Every step has a timeout and each
+COMMENT_MIN_SECONDS=0, COMMENT_RATE_LIMIT_COUNT, COMMENT_TOKEN_MAX_USES and COMMENT_BRAKE_COUNT
+at 1000000 (one token is posted 1000 times). Every step has a timeout and each
 database has a time budget, so a hung server fails the run instead of hanging it; every process
 started is stopped.
 
@@ -327,6 +328,8 @@ def site_env(target: Target) -> dict[str, str]:
         # The synthetic load posts at once and from one address: relax the spam defences.
         COMMENT_MIN_SECONDS=0,
         COMMENT_RATE_LIMIT_COUNT=1_000_000,
+        COMMENT_TOKEN_MAX_USES=1_000_000,
+        COMMENT_BRAKE_COUNT=1_000_000,
     )
 
 
@@ -673,9 +676,9 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     print(
         f"Load test: {args.requests} POSTs per scenario, {args.concurrency} concurrent, "
-        f"scratch folder {workdir}\nThe test server runs with COMMENT_MIN_SECONDS=0 and "
-        "COMMENT_RATE_LIMIT_COUNT=1000000 so the spam and rate-limit defences do not reject "
-        "the synthetic load."
+        f"scratch folder {workdir}\nThe test server runs with COMMENT_MIN_SECONDS=0 and the "
+        "rate limit, token reuse and site-wide brake at 1000000, so the spam defences do not "
+        "reject the synthetic load."
     )
     reports: list[DatabaseReport] = []
     try:

@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from points.models.points import Point, percent_field
+from points.models.fields import percent_field
+from points.models.points import Point
 from points.models.shown import ShownToReadersQuerySet
 from points.validators import PictureField
 

@@ -7,27 +7,14 @@ the article's sections link to it.
 """
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from points.models.fields import percent_field
 from points.models.publishing import Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
-
-
-def percent_field(verbose_name, help_text):
-    """An optional position on a picture, as a percentage of its width or height."""
-    return models.DecimalField(
-        verbose_name,
-        max_digits=5,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text=help_text,
-    )
 
 
 class BodyArea(models.TextChoices):

@@ -8,66 +8,44 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_safe
 
-from points import commenting, structured_data
+from points import structured_data
 from points.body_map import body_map
-from points.forms import CommentForm, PointFilterForm
+from points.forms import PointFilterForm
 from points.models import BodyArea, Condition, Point, ResultSummary
 from points.page_cache import cache_public_page
-from points.security import limit_form_body, require_same_origin
-from points.views.rendering import render_publishable
+from points.views.commented_page import CommentedPage
 
 INDEX_POINTS_PER_PAGE = 12
 INDEX_PARAMS = ["area", "condition", "page"]
 
 
-@require_safe
-@cache_public_page(params=["comments"])
-def point_detail(request, slug):
-    point = get_object_or_404(
-        Point.objects.viewable_by(request.user).with_page_relations(), slug=slug
-    )
-    return point_page(request, point, CommentForm(page=point))
+class PointPage(CommentedPage):
+    model = Point
+    template_name = "points/point_detail.html"
+    context_name = "point"
+
+    def extra_context(self, request, point):
+        previous_point, next_point = point.neighbours_in(Point.objects.reading_order())
+        trail = [
+            ("Home", reverse("points:home")),
+            ("Points", reverse("points:point-index")),
+            (f"{point.code} {point.pinyin}", point.get_absolute_url()),
+        ]
+        return {
+            "previous_point": previous_point,
+            "next_point": next_point,
+            "results": ResultSummary.of(point),
+            "body_map": body_map([point], current=point),
+            "structured_data": [
+                structured_data.point(request, point),
+                structured_data.breadcrumbs(request, trail),
+            ],
+        }
 
 
-@csrf_exempt  # Cross-site posts are refused by require_same_origin; see points/security.py.
-@require_POST
-@require_same_origin
-@limit_form_body(CommentForm.MAX_BODY_BYTES)
-def point_comment(request, slug):
-    point = get_object_or_404(Point.objects.published().with_page_relations(), slug=slug)
-    form = CommentForm(request.POST, page=point)
-    posted = commenting.post_comment(request, form)
-    if posted.comment:
-        return commenting.show_own_comment(request, posted.comment)
-    return posted.finish(point_page(request, point, form, status=posted.status))
-
-
-def point_page(request, point, form, *, status=200):
-    comments = commenting.page_comments(request, point)
-    previous_point, next_point = point.neighbours_in(Point.objects.reading_order())
-    context = {
-        "point": point,
-        "previous_point": previous_point,
-        "next_point": next_point,
-        "results": ResultSummary.of(point),
-        "body_map": body_map([point], current=point),
-        "structured_data": [
-            structured_data.point(request, point),
-            structured_data.breadcrumbs(
-                request,
-                [
-                    ("Home", reverse("points:home")),
-                    ("Points", reverse("points:point-index")),
-                    (f"{point.code} {point.pinyin}", point.get_absolute_url()),
-                ],
-            ),
-        ],
-        "comment_form": form,
-    } | comments
-    return render_publishable(request, "points/point_detail.html", context, point, status=status)
+point_detail, point_comment = PointPage().views()
 
 
 @require_safe

@@ -309,6 +309,9 @@ else:
 # PAGE_CACHE_SECONDS; editors' saves invalidate them at once.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
+# Pages cached by another release are never served (points.page_cache.release): a deploy may
+# name its release (e.g. the commit); by default the templates, code and static files decide.
+RELEASE = env.str("RELEASE", default="")
 # How long shared caches (a CDN, a proxy) may keep a public page.
 PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 

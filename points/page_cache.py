@@ -19,6 +19,7 @@ own cookie), whose pages are `Cache-Control: private`; anything but GET and HEAD
 200, responses that set cookies, and query strings the view does not declare.
 """
 
+import functools
 import hashlib
 import uuid
 from functools import wraps
@@ -117,8 +118,23 @@ def page_key(request):
     # Not build_absolute_uri(): it resolves /../, and /points/x/../ must not be /points/.
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
-    address = hashlib.sha256(f"{encoding} {url}".encode()).hexdigest()
+    address = hashlib.sha256(f"{encoding} {release()} {url}".encode()).hexdigest()
     return f"page:{pages_version()}:{address}"
+
+
+@functools.cache
+def release():
+    """What this deployment's pages are made from: settings.RELEASE (a deploy may set it, e.g.
+    to the commit), or else a digest of the templates, the app's code and the static files.
+    A page cached by an older release is never served by a newer one."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    digest = hashlib.sha256()
+    for folder in ("templates", "points", "static"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def is_shareable(response):

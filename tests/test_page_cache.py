@@ -74,6 +74,35 @@ def fetch(client, url, **headers):
     return client.get(url, **headers)
 
 
+def test_a_new_release_never_serves_pages_cached_by_the_last(client, point, settings):
+    """After a deploy, a page cached from the old templates must not be served until it
+    expires (it was, for up to PAGE_CACHE_SECONDS)."""
+    from points.page_cache import release
+
+    settings.RELEASE = "old"
+    release.cache_clear()
+    fetch(client, point.get_absolute_url())
+    settings.RELEASE = "new"
+    release.cache_clear()
+
+    assert fetch(Client(), point.get_absolute_url())["X-Page-Cache"] == "miss"
+    release.cache_clear()
+
+
+def test_the_release_is_worked_out_from_the_files_unless_a_deploy_names_it(settings):
+    from points.page_cache import release
+
+    settings.RELEASE = ""
+    release.cache_clear()
+    digest = release()
+    settings.RELEASE = "v42"
+    release.cache_clear()
+
+    assert len(digest) == 16
+    assert release() == "v42"
+    release.cache_clear()
+
+
 def test_second_reader_gets_the_cached_page(client, point):
     first = fetch(client, point.get_absolute_url())
     second = fetch(Client(), point.get_absolute_url())

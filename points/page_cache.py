@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 VERSION_KEY = "pages-version"
 # The cookies that make a page personal: an editor's session, a reader's own comments.
@@ -107,6 +107,8 @@ class PageCacheMiddleware:
         lifetime = page_lifetime()
         response = self.get_response(request)
         if is_shareable(response):
+            # Its ETag too, so that ConditionalGetMiddleware need not hash it on every hit.
+            set_response_etag(response)
             cache.set(key, (response.content, dict(response.items())), lifetime)
             response["X-Page-Cache"] = "miss"
         return response

@@ -279,6 +279,29 @@ def test_500_page_renders_without_a_database(client, settings):
     assert "Something went wrong" in html
 
 
+def test_head_is_answered_wherever_get_is(render_client):
+    """It was a 405 unless the page happened to be in the page cache (a monitor's or a load
+    balancer's HEAD failed)."""
+    point = make_point()
+    article = make_article()
+    make_section(article, points=[point])
+    image = make_image(point)
+    urls = [
+        reverse("points:home"),
+        reverse("points:point-index"),
+        point.get_absolute_url(),
+        article.get_absolute_url(),
+        reverse("points:routine"),
+        reverse("points:search") + "?q=BL23",
+        reverse("points:disclaimer"),
+        "/healthz",
+        "/robots.txt",
+        image.image.url,
+    ]
+    for url in urls:
+        assert render_client.head(url).status_code == 200, url
+
+
 def test_pages_accept_only_get_and_head(client):
     response = client.post(reverse("points:point-index"))
 

@@ -42,7 +42,7 @@ VENV_PYTHON = PROJECT_DIR / ".venv" / "bin" / "python"
 HOST = "127.0.0.1"
 START_SECONDS = 60
 GRACEFUL_STOP_SECONDS = 25
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx (make test-tools)
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx (make nginx)
 NGINX_SITE = PROJECT_DIR / "deploy" / "nginx.conf"
 NGINX_START_SECONDS = 15
 # What a slow client sends first: a comment post's headers, announcing a body it then trickles.
@@ -140,6 +140,22 @@ def set_up_demo_site(env: dict[str, str], *, timeout: float = 180) -> None:
     manage(env, "migrate", "--noinput", timeout=timeout)
     manage(env, "load_demo_content", timeout=timeout)
     manage(env, "collectstatic", "--noinput", "--verbosity", "0", timeout=timeout)
+
+
+def start_group(command: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start a server in a new process group (led by it, with the workers it forks), its output
+    in `log_path`."""
+    with log_path.open("wb") as log:
+        # A fixed argument list built by the caller, never a shell string.
+        return subprocess.Popen(  # noqa: S603
+            command,
+            env=env,
+            cwd=PROJECT_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def kill_group(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) -> None:
@@ -256,17 +272,8 @@ def gunicorn(
     command += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
     command += [] if access_log else ["--access-logfile", "/dev/null"]
     command += ["acupressure.wsgi"]
-    with log_path.open("wb") as log:
-        # A fixed argument list; start_new_session puts gunicorn and its workers in one group.
-        process = subprocess.Popen(  # noqa: S603
-            command,
-            env=env | {"BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)},
-            cwd=PROJECT_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    env = env | {"BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)}
+    process = start_group(command, env=env, log_path=log_path)
     server = Server(process, port, log_path)
     try:
         server.wait_until_ready(ready_path, start_seconds)
@@ -322,7 +329,7 @@ def nginx(
     `folder` keeps the main context a distribution's nginx.conf would provide, its temporary
     files and its error log."""
     if not Path(NGINX).exists():
-        raise HarnessError(f"{NGINX} not found: install Debian's nginx (make test-tools)")
+        raise HarnessError(f"{NGINX} not found: install Debian's nginx (make nginx)")
     port = free_port()
     temp = folder / "nginx"
     temp.mkdir(parents=True, exist_ok=True)
@@ -357,15 +364,7 @@ def nginx(
     )
     command = [NGINX, "-p", str(temp), "-c", str(main)]
     run([*command, "-t"], env=dict(os.environ), timeout=30, what="nginx -t")
-    with (folder / "stderr.log").open("wb") as log:
-        # A fixed argument list; start_new_session puts nginx's master and worker in one group.
-        process = subprocess.Popen(  # noqa: S603
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_group(command, env=dict(os.environ), log_path=folder / "stderr.log")
     front = Front(process, port, folder)
     try:
         wait_until_answering(process, port, "/healthz", start_seconds, "nginx", front.log_tail)

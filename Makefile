@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends
 
-.PHONY: help run test test-fast test-tools lint format demo reset-demo backup loadtest bench lighthouse
+.PHONY: help run test test-fast test-tools nginx lint format demo reset-demo backup loadtest bench lighthouse
 
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
@@ -23,7 +23,7 @@ help:
 	@echo "make demo         load the demo content (safe to repeat)"
 	@echo "make reset-demo   delete all content and load the demo content again"
 	@echo "make backup       back up the database and uploads into backups/ (safe while serving)"
-	@echo "make loadtest     load and fault test against gunicorn on loopback (SQLite, PostgreSQL)"
+	@echo "make loadtest     load, fault, spam-bot and slow-client test on loopback (SQLite, PostgreSQL)"
 	@echo "make bench        benchmark pages against a static file (prints figures;"
 	@echo "                  make bench ARGS=--scale adds 100x the content, ARGS=--quick is shorter)"
 	@echo "make lighthouse   Lighthouse scores of the site make run serves on port 8000 (start it first)"
@@ -66,10 +66,13 @@ test-fast: $(VENV)/.installed-dev
 # not available here), Java and the Nu Html Checker from npm, redis-server for the shared
 # cache test, and nginx for the buffering front's test (deploy/nginx.conf). PostgreSQL is
 # installed by scripts/with-postgres.sh.
-test-tools: node_modules/.installed
+test-tools: node_modules/.installed nginx
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) chromium fonts-dejavu-core; }
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) default-jre-headless; }
 	@command -v redis-server >/dev/null || { $(SUDO) apt-get update -qq && $(APT_INSTALL) redis-server; }
+
+# Debian's nginx, for the buffering front's test and the load test's slow clients.
+nginx:
 	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq && $(APT_INSTALL) nginx; }
 
 node_modules/.installed: package.json package-lock.json
@@ -97,8 +100,9 @@ reset-demo: $(VENV)/.installed
 backup: $(VENV)/.installed
 	$(MANAGE) backup
 
-# Both use a throwaway database of their own; the load test also on a throwaway PostgreSQL.
-loadtest: $(VENV)/.installed-dev
+# Both use a throwaway database of their own; the load test also on a throwaway PostgreSQL,
+# and nginx (deploy/nginx.conf) in front for the slow clients.
+loadtest: $(VENV)/.installed-dev nginx
 	scripts/with-postgres.sh sh -c '$(BIN)/python scripts/loadtest.py --postgres-url "$$DATABASE_URL"'
 
 bench: $(VENV)/.installed-dev

@@ -1,5 +1,6 @@
 """A throwaway copy of the site behind gunicorn on loopback, for the benchmark, the load test
-and the tests that need real worker processes.
+and the tests that need real worker processes; and the recommended front, nginx with
+deploy/nginx.conf, in front of it, with the slow clients it is there to absorb.
 
     from harness import HarnessError, gunicorn, manage, throwaway_env   # scripts/ beside it
     from scripts.harness import gunicorn, manage, throwaway_env         # tests (pythonpath ".")
@@ -9,21 +10,28 @@ and the tests that need real worker processes.
     with gunicorn(env, workers=4, log_path=workdir / "gunicorn.log") as server:
         get(server.port, "/")          # server.port, .url, .master_pid, .worker_pids()
         server.log_tail()
+        with nginx(server.port, env, workdir / "front") as front:
+            timings = timings_under(SlowClients(front.port, 64, seconds=8), front.port,
+                                    ["/healthz"], rounds=10)   # {path: [(status, seconds)]}
 
 gunicorn runs with the project's gunicorn.conf.py and acupressure.wsgi on a free 127.0.0.1
 port, in its own process group (its master's pid is the group id), so a fault test can kill a
 worker or send the master HUP, and stopping it (TERM, then KILL after a grace period) leaves no
-process behind. Every wait has a time limit; a failure raises HarnessError with the log's tail.
+process behind. nginx gets its own process group and folder the same way. Every wait has a
+time limit; a failure raises HarnessError with the log's tail.
 """
 
 import contextlib
 import http.client
 import os
+import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +42,16 @@ VENV_PYTHON = PROJECT_DIR / ".venv" / "bin" / "python"
 HOST = "127.0.0.1"
 START_SECONDS = 60
 GRACEFUL_STOP_SECONDS = 25
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"  # Debian's nginx (make nginx)
+NGINX_SITE = PROJECT_DIR / "deploy" / "nginx.conf"
+NGINX_START_SECONDS = 15
+# What a slow client sends first: a comment post's headers, announcing a body it then trickles.
+SLOW_POST = (
+    b"POST /points/bl23-shenshu/comments/ HTTP/1.1\r\n"
+    b"Host: 127.0.0.1\r\n"
+    b"Content-Type: application/x-www-form-urlencoded\r\n"
+    b"Content-Length: 100000\r\n\r\n"
+)
 
 
 class HarnessError(Exception):
@@ -124,6 +142,22 @@ def set_up_demo_site(env: dict[str, str], *, timeout: float = 180) -> None:
     manage(env, "collectstatic", "--noinput", "--verbosity", "0", timeout=timeout)
 
 
+def start_group(command: list[str], *, env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start a server in a new process group (led by it, with the workers it forks), its output
+    in `log_path`."""
+    with log_path.open("wb") as log:
+        # A fixed argument list built by the caller, never a shell string.
+        return subprocess.Popen(  # noqa: S603
+            command,
+            env=env,
+            cwd=PROJECT_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 def kill_group(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) -> None:
     """Send `sig` to the process's whole group (started with start_new_session)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -131,6 +165,14 @@ def kill_group(process: subprocess.Popen, sig: signal.Signals = signal.SIGKILL) 
     if sig == signal.SIGKILL:
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
+
+
+def stop_group(process: subprocess.Popen, grace: float) -> None:
+    """TERM to the whole group (the server lets its workers finish), KILL to what is left."""
+    kill_group(process, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=grace)
+    kill_group(process)
 
 
 @dataclass
@@ -150,6 +192,31 @@ def get(port: int, path: str, *, headers: dict[str, str] | None = None, timeout:
         return Response(answer.status, found, answer.read())
     finally:
         connection.close()
+
+
+def timed_get(port: int, path: str, timeout: float = 5.0) -> tuple[int | None, float]:
+    """(status, seconds) of one GET; the status is None when no answer came within `timeout`."""
+    started = time.monotonic()
+    try:
+        status = get(port, path, timeout=timeout).status
+    except (OSError, http.client.HTTPException):
+        status = None
+    return status, time.monotonic() - started
+
+
+def wait_until_answering(
+    process: subprocess.Popen, port: int, path: str, seconds: float, what: str, log_tail
+) -> None:
+    """Wait until `process` answers GET `path` on `port` with a 200; HarnessError with
+    `log_tail()` when it exits or `seconds` pass first."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if process.poll() is not None:
+            raise HarnessError(f"{what} exited at start-up:\n{log_tail()}")
+        if timed_get(port, path)[0] == 200:
+            return
+        time.sleep(0.2)
+    raise HarnessError(f"{what} did not answer {path} within {seconds:.0f} s:\n{log_tail()}")
 
 
 @dataclass
@@ -182,24 +249,10 @@ class Server:
         return "(no log)"
 
     def wait_until_ready(self, path: str, seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if self.process.poll() is not None:
-                raise HarnessError(f"gunicorn exited at start-up:\n{self.log_tail()}")
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if get(self.port, path, timeout=5).status == 200:
-                    return
-            time.sleep(0.2)
-        raise HarnessError(
-            f"gunicorn did not answer {path} within {seconds:.0f} s:\n{self.log_tail()}"
-        )
+        wait_until_answering(self.process, self.port, path, seconds, "gunicorn", self.log_tail)
 
     def stop(self, grace: float = GRACEFUL_STOP_SECONDS) -> None:
-        """TERM to the whole group (gunicorn lets workers finish), KILL to what is left."""
-        kill_group(self.process, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=grace)
-        kill_group(self.process)
+        stop_group(self.process, grace)
 
 
 @contextlib.contextmanager
@@ -219,20 +272,162 @@ def gunicorn(
     command += ["--bind", f"{HOST}:{port}", "--workers", str(workers)]
     command += [] if access_log else ["--access-logfile", "/dev/null"]
     command += ["acupressure.wsgi"]
-    with log_path.open("wb") as log:
-        # A fixed argument list; start_new_session puts gunicorn and its workers in one group.
-        process = subprocess.Popen(  # noqa: S603
-            command,
-            env=env | {"BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)},
-            cwd=PROJECT_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    env = env | {"BIND": f"{HOST}:{port}", "WEB_CONCURRENCY": str(workers)}
+    process = start_group(command, env=env, log_path=log_path)
     server = Server(process, port, log_path)
     try:
         server.wait_until_ready(ready_path, start_seconds)
         yield server
     finally:
         server.stop()
+
+
+# --- The recommended front: nginx with deploy/nginx.conf ---------------------------------------
+
+
+def nginx_site_conf(values: dict[str, str]) -> str:
+    """deploy/nginx.conf with its ${ACUPRESSURE_...} values filled in, as envsubst does with the
+    names it is given (nginx's own $variables are left alone)."""
+    text = NGINX_SITE.read_text()
+    for name, value in values.items():
+        text = text.replace("${" + name + "}", value)
+    left = sorted(set(re.findall(r"\$\{ACUPRESSURE_\w+\}", text)))
+    if left:
+        raise HarnessError(f"deploy/nginx.conf: no value for {', '.join(left)}")
+    return text
+
+
+@dataclass
+class Front:
+    """A running nginx; its master leads the process group."""
+
+    process: subprocess.Popen
+    port: int
+    folder: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def log_tail(self, chars: int = 2000) -> str:
+        logs = [self.folder / "error.log", self.folder / "stderr.log"]
+        return "\n".join(
+            path.read_text(errors="replace")[-chars:] for path in logs if path.exists()
+        )
+
+
+@contextlib.contextmanager
+def nginx(
+    upstream_port: int,
+    env: dict[str, str],
+    folder: Path,
+    start_seconds: float = NGINX_START_SECONDS,
+) -> Iterator[Front]:
+    """nginx with deploy/nginx.conf on a free 127.0.0.1 port, in front of the gunicorn on
+    `upstream_port`, serving /static/ and /media/ from `env`'s STATIC_ROOT and MEDIA_ROOT; ready
+    to answer /healthz through it, and stopped with its whole process group on the way out.
+    `folder` keeps the main context a distribution's nginx.conf would provide, its temporary
+    files and its error log."""
+    if not Path(NGINX).exists():
+        raise HarnessError(f"{NGINX} not found: install Debian's nginx (make nginx)")
+    port = free_port()
+    temp = folder / "nginx"
+    temp.mkdir(parents=True, exist_ok=True)
+    site = folder / "acupressure.conf"
+    site.write_text(
+        nginx_site_conf(
+            {
+                "ACUPRESSURE_LISTEN": f"{HOST}:{port}",
+                "ACUPRESSURE_SERVER_NAME": HOST,
+                "ACUPRESSURE_UPSTREAM": f"{HOST}:{upstream_port}",
+                "ACUPRESSURE_STATIC_ROOT": env["STATIC_ROOT"],
+                "ACUPRESSURE_MEDIA_ROOT": env["MEDIA_ROOT"],
+            }
+        )
+    )
+    main = folder / "main.conf"
+    main.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")  # the files are private to their owner
+        + f"daemon off;\nworker_processes 1;\npid {temp}/nginx.pid;\n"
+        f"error_log {folder}/error.log warn;\n"
+        "events { worker_connections 1024; }\n"
+        "http {\n"
+        "  include /etc/nginx/mime.types;\n"
+        "  default_type application/octet-stream;\n"
+        "  access_log off;\n"
+        + "".join(
+            f"  {kind}_temp_path {temp}/{kind};\n"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        + f"  include {site};\n"
+        "}\n"
+    )
+    command = [NGINX, "-p", str(temp), "-c", str(main)]
+    run([*command, "-t"], env=dict(os.environ), timeout=30, what="nginx -t")
+    process = start_group(command, env=dict(os.environ), log_path=folder / "stderr.log")
+    front = Front(process, port, folder)
+    try:
+        wait_until_answering(process, port, "/healthz", start_seconds, "nginx", front.log_tail)
+        yield front
+    finally:
+        stop_group(process, grace=10)
+
+
+class SlowClients:
+    """`count` clients that each send SLOW_POST's headers to 127.0.0.1:`port`, then one byte of
+    the body about every second, for `seconds` (all from one thread: 64 threads would only load
+    the machine). Entering connects them (waiting 10 s at most); leaving waits for them to stop
+    and closes their connections. A server that gives up on one is fine."""
+
+    def __init__(self, port: int, count: int, seconds: float) -> None:
+        self.port, self.count, self.seconds = port, count, seconds
+        self.connected = 0
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def __enter__(self) -> "SlowClients":
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while self.connected < self.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.thread.join(timeout=self.seconds + 15)
+
+    @property
+    def sending(self) -> bool:
+        return self.thread.is_alive()
+
+    def run(self) -> None:
+        sockets = []
+        try:
+            for _ in range(self.count):
+                sock = socket.create_connection((HOST, self.port), timeout=5)
+                sock.sendall(SLOW_POST)
+                sockets.append(sock)
+                self.connected += 1
+            end = time.monotonic() + self.seconds
+            while time.monotonic() < end:
+                time.sleep(1)
+                for sock in sockets:
+                    with contextlib.suppress(OSError):
+                        sock.send(b"x")
+        finally:
+            for sock in sockets:
+                sock.close()
+
+
+def timings_under(
+    slow_clients: SlowClients, port: int, paths: list[str], *, rounds: int, timeout: float = 5.0
+) -> dict[str, list[tuple[int | None, float]]]:
+    """(status, seconds) of a GET of each path, about every half second for up to `rounds`
+    rounds while `slow_clients` are sending (`timed_get`: None for no answer in `timeout`)."""
+    timings: dict[str, list[tuple[int | None, float]]] = {path: [] for path in paths}
+    with slow_clients:
+        for _ in range(rounds):
+            if not slow_clients.sending:
+                break
+            for path in paths:
+                timings[path].append(timed_get(port, path, timeout))
+            time.sleep(0.5)
+    return timings

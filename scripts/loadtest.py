@@ -18,15 +18,30 @@ C. "A backup taken during the load restores to a database that passes integrity 
    before and just after it, and once the server has stopped `manage.py restore --yes` puts the
    backup back (it checks integrity, and the row counts against the backup's manifest). Pass:
    the restore succeeds and the restored comment count lies between the two live counts.
+D. "A spam bot gets at most 5 of 100 posts into the moderation queue; a person gets through":
+   on a second server with the site's spam defaults, once A to C's comments are deleted, a bot
+   fetches the point page's form once from the page cache (its token older than the reading
+   time) and posts it 100 times at once from 20 addresses (X-Forwarded-For, PROXY_COUNT=1).
+   Then a person fetches another page from the page cache, reads for just over
+   COMMENT_MIN_SECONDS and posts once. Pass: at most 5 of the bot's comments are stored as
+   pending (not spam), every post is answered without a 5xx, and the person's comment gets a
+   303 and is stored as pending.
+E. "64 slow clients do not push /healthz or a page above 1 s behind nginx": nginx with
+   deploy/nginx.conf in front of the same server; 64 clients each send a comment post's headers
+   (Content-Length 100000) and then a byte a second for 8 s, while /healthz and the point page
+   (from the page cache) are fetched about every half second. Pass: every slow client stays
+   connected, every GET is a 200, and none takes 1 s. The same clients are then sent straight
+   to gunicorn, for comparison only (no criterion).
 
 Each database gets a fresh set-up (migrate, demo content, collectstatic), its own cache folder
 and its own gunicorn (4 workers, bound to 127.0.0.1 on a free port, in its own process group;
-scripts/harness.py starts and stops it).
-The comment defences that would reject synthetic load are relaxed for the test server only:
+scripts/harness.py starts and stops it, and nginx).
+The comment defences that would reject synthetic load are relaxed for A to C's server only:
 COMMENT_MIN_SECONDS=0, COMMENT_RATE_LIMIT_COUNT, COMMENT_TOKEN_MAX_USES and COMMENT_BRAKE_COUNT
-at 1000000 (one token is posted 1000 times). Every step has a timeout and each
-database has a time budget, so a hung server fails the run instead of hanging it; every process
-started is stopped.
+at 1000000 (one token is posted 1000 times). D and E's server keeps the defaults, with the
+reading time COMMENT_MIN_SECONDS at 1 s instead of 3 to keep the run short, and PROXY_COUNT=1
+as behind nginx. Every step has a timeout and each database has a time budget, so a hung
+server fails the run instead of hanging it; every process started is stopped.
 
 WARNING: with --postgres-url URL (or LOADTEST_POSTGRES_URL=URL) the database named in URL is
 WIPED (`manage.py flush`), filled with test data and restored over from a backup. Give it a
@@ -66,15 +81,18 @@ from harness import (
     HOST,
     HarnessError,
     Server,
+    SlowClients,
     get,
     gunicorn,
     manage,
+    nginx,
     set_up_demo_site,
     throwaway_env,
+    timed_get,
+    timings_under,
 )
 
 POINT_PATH = "/points/bl23-shenshu/"
-COMMENT_PATH = "/points/bl23-shenshu/comments/"
 TOKEN_RE = re.compile(r'name="token"[^>]*?value="([^"]*)"|value="([^"]*)"[^>]*?name="token"')
 
 # Each database must be done in about four minutes even if the server hangs: the work gets
@@ -88,6 +106,23 @@ MAX_CONNECTION_ERROR_RATE = 0.01
 KILL_AT = (0.25, 0.50)
 BACKUP_AT = 0.35
 HUP_AT = 0.60
+# Scenario D: the bot's posts and addresses, and how many of its posts may reach the queue. The
+# server of D and E keeps the site's spam defaults but for COMMENT_MIN_SECONDS, the reading
+# time (3 s by default), lowered so that the person of D reads for about a second.
+BOT_POSTS = 100
+BOT_ADDRESSES = 20
+BOT_MAX_QUEUED = 5
+READING_SECONDS = 1
+PERSON_PAGE = "/points/bl52-zhishi/"
+# Scenario E: the slow clients, how long they send, and what must answer within 1 s meanwhile.
+SLOW_CLIENTS = 64
+SLOW_SECONDS = 8
+SLOW_ROUNDS = 12  # rounds of GETs of LATENCY_PATHS, one about every 0.5 s plus their time
+LATENCY_PATHS = ["/healthz", POINT_PATH]
+MAX_LATENCY_SECONDS = 1.0
+# The same against gunicorn alone, for comparison: one round, each GET waiting this long at most.
+ALONE_SECONDS = 6
+ALONE_TIMEOUT_SECONDS = 2.0
 
 
 class Deadline:
@@ -141,18 +176,18 @@ def stored_count(
 # --- HTTP load ---------------------------------------------------------------------------------
 
 
-def form_token(port: int, deadline: Deadline) -> str:
-    """The hidden `token` of the comment form on the point page."""
+def form_token(port: int, deadline: Deadline, path: str = POINT_PATH) -> tuple[str, str]:
+    """The hidden `token` of the comment form on the page at `path`, and whether the page came
+    from the page cache (its X-Page-Cache header: "hit" or "miss")."""
     try:
-        page = get(port, POINT_PATH, timeout=deadline.timeout(REQUEST_TIMEOUT_SECONDS))
+        page = get(port, path, timeout=deadline.timeout(REQUEST_TIMEOUT_SECONDS))
     except (OSError, http.client.HTTPException) as exc:
-        raise HarnessError(f"GET {POINT_PATH}: {type(exc).__name__}: {exc}") from exc
+        raise HarnessError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
     match = TOKEN_RE.search(page.body.decode("utf-8", "replace"))
     if page.status != 200 or not match:
-        raise HarnessError(
-            f"GET {POINT_PATH}: status {page.status}, form token found: {bool(match)}"
-        )
-    return html.unescape(match.group(1) or match.group(2))
+        raise HarnessError(f"GET {path}: status {page.status}, form token found: {bool(match)}")
+    token = html.unescape(match.group(1) or match.group(2))
+    return token, page.headers.get("x-page-cache", "none")
 
 
 @dataclass
@@ -203,12 +238,18 @@ class LoadResult:
         return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)] * 1000
 
 
-def post_comment(port: int, token: str, text: str, timeout: float) -> tuple[int, str]:
+def post_comment(
+    port: int, token: str, text: str, timeout: float, *, page: str = POINT_PATH, address: str = ""
+) -> tuple[int, str]:
+    """Post a comment on `page`; `address` is sent as X-Forwarded-For (a server with
+    PROXY_COUNT=1 takes it for the client's address)."""
     body = urllib.parse.urlencode({"name": "Load test", "text": text, "token": token})
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if address:
+        headers["X-Forwarded-For"] = address
     connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        connection.request("POST", COMMENT_PATH, body=body, headers=headers)
+        connection.request("POST", f"{page}comments/", body=body, headers=headers)
         response = connection.getresponse()
         return response.status, response.read(2000).decode("utf-8", "replace")
     finally:
@@ -221,17 +262,20 @@ Milestone = tuple[float, Callable[[], None]]
 def run_load(
     port: int,
     prefix: str,
-    args: argparse.Namespace,
+    token: str,
     deadline: Deadline,
+    *,
+    requests: int,
+    concurrency: int,
     milestones: Sequence[Milestone] = (),
+    address: Callable[[int], str] = lambda index: "",
 ) -> LoadResult:
-    """Send `args.requests` comment POSTs from a fixed pool of `args.concurrency` threads with
-    the form token of the point page, no retries.
+    """Send `requests` comment POSTs to the point page from a fixed pool of `concurrency`
+    threads with the form `token`, no retries; request `index` has the text prefix + index and
+    comes from `address(index)` (sent as X-Forwarded-For; "" for none).
 
     Each milestone's action runs, in order on one director thread, once that fraction of the
     requests has been sent. Latencies are those of answered requests."""
-    token = form_token(port, deadline)
-    requests, concurrency = args.requests, args.concurrency
     result = LoadResult(planned=requests)
     lock = threading.Lock()
     next_index = 0
@@ -248,7 +292,7 @@ def run_load(
             started = time.monotonic()
             try:
                 timeout = min(REQUEST_TIMEOUT_SECONDS, max(deadline.remaining(), 1))
-                status, body = post_comment(port, token, text, timeout)
+                status, body = post_comment(port, token, text, timeout, address=address(index))
             except (OSError, http.client.HTTPException) as exc:
                 with lock:
                     result.outcomes[text] = type(exc).__name__
@@ -278,6 +322,27 @@ def run_load(
     finished.set()
     acting.join(timeout=30)
     return result
+
+
+def comment_load(
+    port: int,
+    prefix: str,
+    args: argparse.Namespace,
+    deadline: Deadline,
+    milestones: Sequence[Milestone] = (),
+) -> LoadResult:
+    """A and B's load: `args.requests` POSTs at `args.concurrency`, all with the one form token
+    of the point page, from one address."""
+    token, _ = form_token(port, deadline)
+    return run_load(
+        port,
+        prefix,
+        token,
+        deadline,
+        requests=args.requests,
+        concurrency=args.concurrency,
+        milestones=milestones,
+    )
 
 
 # --- Databases ---------------------------------------------------------------------------------
@@ -314,9 +379,19 @@ class RestoreCheck:
     integrity_ok: bool = False
 
 
-def site_env(target: Target) -> dict[str, str]:
-    """The environment of every manage.py run and of gunicorn (scripts/harness.py keeps a
-    developer's .env out, so the test server is the same everywhere)."""
+# The synthetic load of A and B posts at once, one form from one address: A to C's server
+# relaxes the spam defences that would hold it.
+RELAXED_SPAM_DEFENCES = {
+    "COMMENT_MIN_SECONDS": 0,
+    "COMMENT_RATE_LIMIT_COUNT": 1_000_000,
+    "COMMENT_TOKEN_MAX_USES": 1_000_000,
+    "COMMENT_BRAKE_COUNT": 1_000_000,
+}
+
+
+def site_env(target: Target, **settings: object) -> dict[str, str]:
+    """The environment of manage.py runs and of gunicorn, with `settings` (scripts/harness.py
+    keeps a developer's .env out, so the test server is the same everywhere)."""
     return throwaway_env(
         target.workdir,
         DATABASE_URL=target.url,
@@ -325,11 +400,19 @@ def site_env(target: Target) -> dict[str, str]:
         SECURE_SSL_REDIRECT=False,
         BEHIND_HTTPS_PROXY=False,
         PYTHONUNBUFFERED=1,
-        # The synthetic load posts at once and from one address: relax the spam defences.
-        COMMENT_MIN_SECONDS=0,
-        COMMENT_RATE_LIMIT_COUNT=1_000_000,
-        COMMENT_TOKEN_MAX_USES=1_000_000,
-        COMMENT_BRAKE_COUNT=1_000_000,
+        **settings,
+    )
+
+
+def defaults_env(target: Target) -> dict[str, str]:
+    """The environment of the server of D and E: the site as deployed behind one proxy (nginx,
+    or the bot's own X-Forwarded-For), its spam defences at their defaults but for the reading
+    time, and a page cache of its own (A and B's filled the other)."""
+    return site_env(
+        target,
+        PROXY_COUNT=1,
+        COMMENT_MIN_SECONDS=READING_SECONDS,
+        CACHE_DIR=target.workdir / "cache-defaults",
     )
 
 
@@ -366,7 +449,7 @@ class DatabaseReport:
     @property
     def passed(self) -> bool:
         return (
-            not self.failure and len(self.scenarios) == 3 and all(s.passed for s in self.scenarios)
+            not self.failure and len(self.scenarios) == 5 and all(s.passed for s in self.scenarios)
         )
 
 
@@ -389,7 +472,7 @@ def scenario_a(
     server: Server, env: dict[str, str], args: argparse.Namespace, deadline: Deadline
 ) -> ScenarioReport:
     report = ScenarioReport(f"A: {args.requests} comment POSTs at {args.concurrency} concurrent")
-    load = run_load(server.port, "load-A-", args, deadline)
+    load = comment_load(server.port, "load-A-", args, deadline)
     report.load = load
     report.stored = stored_count(env, deadline, "load-A-")
     spam = stored_count(env, deadline, "load-A-", status="spam")
@@ -477,7 +560,7 @@ def scenario_b(
         (KILL_AT[1], faults.kill_a_worker),
         (HUP_AT, faults.hup_master),
     ]
-    load = run_load(server.port, "load-B-", args, deadline, milestones)
+    load = comment_load(server.port, "load-B-", args, deadline, milestones)
     faults.wait_for_backup()
     report.load = load
     texts = set(stored_texts(env, deadline, "load-B-"))
@@ -545,6 +628,150 @@ def scenario_c(env: dict[str, str], faults: Faults, deadline: Deadline) -> Scena
     return report
 
 
+# --- D and E: the site's own defences, on a server with their defaults ----------------------
+
+
+def stored_by_outcome(env: dict[str, str], deadline: Deadline, prefix: str) -> Counter[str]:
+    """How many stored comments starting with `prefix` have each status ("spam: its reason",
+    with any number in the reason as N)."""
+    code = (
+        "import json; from points.models import Comment; print(json.dumps(list("
+        f"Comment.objects.filter(text__startswith={prefix!r})"
+        ".values_list('status', 'spam_reason'))))"
+    )
+    rows = django(env, deadline, code)
+    return Counter(
+        f"{status}: {re.sub(r'[0-9]+', 'N', reason)}" if reason else status
+        for status, reason in rows
+    )
+
+
+def scenario_d(server: Server, env: dict[str, str], deadline: Deadline) -> ScenarioReport:
+    report = ScenarioReport(
+        f"D: a spam bot posts one form {BOT_POSTS} times at once from {BOT_ADDRESSES} addresses; "
+        "a person reads a page and posts once (the site's spam defaults)"
+    )
+    # The queue as a bot finds it, empty: A and B's comments would trip the site-wide brake.
+    cleared = django(
+        env, deadline, "from points.models import Comment; print(Comment.objects.all().delete()[0])"
+    )
+    # Readers open both pages first, so the bot and the person get copies from the page cache
+    # whose token is older than the reading time: the bot is not stopped for posting too fast.
+    for page in (POINT_PATH, PERSON_PAGE):
+        form_token(server.port, deadline, page)
+    time.sleep(READING_SECONDS + 0.2)
+    token, bot_copy = form_token(server.port, deadline)
+    bot = run_load(
+        server.port,
+        "spam-bot-",
+        token,
+        deadline,
+        requests=BOT_POSTS,
+        concurrency=BOT_ADDRESSES,
+        address=lambda index: f"198.51.100.{index % BOT_ADDRESSES + 1}",
+    )
+    token, person_copy = form_token(server.port, deadline, PERSON_PAGE)
+    time.sleep(READING_SECONDS + 0.2)
+    person_status, _ = post_comment(
+        server.port,
+        token,
+        "spam-person: pressing BL52 eased my back.",
+        deadline.timeout(REQUEST_TIMEOUT_SECONDS),
+        page=PERSON_PAGE,
+        address="192.0.2.8",
+    )
+    outcomes = stored_by_outcome(env, deadline, "spam-bot-")
+    queued = outcomes["pending"]
+    person = stored_by_outcome(env, deadline, "spam-person:")
+    report.load = bot
+    report.stored = outcomes.total()
+    report.figures = [
+        f"rows deleted first (A and B's comments and their reports): {cleared}",
+        f"the bot's page came from the page cache: {bot_copy}; the person's: {person_copy}",
+        f"bot: {queued} of {BOT_POSTS} in the moderation queue as non-spam (pending), "
+        f"{outcomes.total() - queued} held as spam",
+        *(f"  {n} {outcome}" for outcome, n in outcomes.most_common() if outcome != "pending"),
+        f"person: answered {person_status}, stored as {', '.join(person) or 'nothing'}",
+    ]
+    report.criteria = [
+        Criterion(
+            f"bot: at most {BOT_MAX_QUEUED} of {BOT_POSTS} queued as non-spam",
+            queued <= BOT_MAX_QUEUED,
+            f"{queued} pending",
+        ),
+        Criterion(
+            "bot: every post answered without a 5xx",
+            bot.sent == BOT_POSTS and not bot.server_errors and not bot.connection_errors,
+            f"{bot.sent} sent, {bot.server_errors} 5xx, {bot.connection_errors} connection errors",
+        ),
+        Criterion(
+            "person: accepted (303) and queued as pending",
+            person_status == 303 and person == Counter(pending=1),
+            f"{person_status}, {dict(person)}",
+        ),
+    ]
+    return report
+
+
+def latency_figure(label: str, timings: dict[str, list[tuple[int | None, float]]]) -> str:
+    """One line: for each path, how many GETs got a 200 in time, and the slowest."""
+    parts = []
+    for path, answers in timings.items():
+        worst = max((seconds for _, seconds in answers), default=float("nan"))
+        answered = sum(status == 200 for status, _ in answers)
+        parts.append(f"{path} {answered} of {len(answers)} answered 200, slowest {worst:.3f} s")
+    return f"{label}: {'; '.join(parts)}"
+
+
+def scenario_e(
+    server: Server, env: dict[str, str], folder: Path, deadline: Deadline
+) -> ScenarioReport:
+    report = ScenarioReport(
+        f"E: {SLOW_CLIENTS} slow clients (a POST's headers with Content-Length 100000, then a "
+        f"byte a second for {SLOW_SECONDS} s) against nginx (deploy/nginx.conf) and gunicorn"
+    )
+    if deadline.remaining() < SLOW_SECONDS + ALONE_SECONDS + 30:
+        raise HarnessError("too little of the time budget left for the slow clients")
+    with nginx(server.port, env, folder) as front:
+        for path in LATENCY_PATHS:
+            timed_get(front.port, path)  # the page cache holds the page, as on a live site
+        slow = SlowClients(front.port, SLOW_CLIENTS, SLOW_SECONDS)
+        behind_nginx = timings_under(slow, front.port, LATENCY_PATHS, rounds=SLOW_ROUNDS)
+    # For comparison only: the same clients sent straight to gunicorn's 4 workers.
+    alone = timings_under(
+        SlowClients(server.port, SLOW_CLIENTS, ALONE_SECONDS),
+        server.port,
+        LATENCY_PATHS,
+        rounds=1,
+        timeout=ALONE_TIMEOUT_SECONDS,
+    )
+    answers = [answer for timings in behind_nginx.values() for answer in timings]
+    worst = max((seconds for _, seconds in answers), default=float("inf"))
+    rounds = min(len(timings) for timings in behind_nginx.values())
+    report.figures = [
+        f"slow clients connected to nginx: {slow.connected} of {SLOW_CLIENTS}",
+        latency_figure("behind nginx", behind_nginx),
+        latency_figure(
+            f"gunicorn alone, for comparison (waiting {ALONE_TIMEOUT_SECONDS:.0f} s at most)", alone
+        ),
+    ]
+    report.criteria = [
+        Criterion(
+            f"all {SLOW_CLIENTS} slow clients kept sending",
+            slow.connected == SLOW_CLIENTS,
+            f"{slow.connected} connected",
+        ),
+        Criterion("every GET answered 200", all(status == 200 for status, _ in answers)),
+        Criterion(
+            f"/healthz and the page answer within {MAX_LATENCY_SECONDS:.0f} s "
+            f"(at least {SLOW_ROUNDS // 2} rounds)",
+            worst < MAX_LATENCY_SECONDS and rounds >= SLOW_ROUNDS // 2,
+            f"slowest {worst * 1000:.0f} ms over {rounds} rounds",
+        ),
+    ]
+    return report
+
+
 def prepare_database(target: Target, env: dict[str, str], deadline: Deadline) -> None:
     if target.label == "PostgreSQL":  # an existing database: wipe it (SQLite gets a new file)
         manage(env, "flush", "--noinput", timeout=deadline.timeout(120))
@@ -567,8 +794,9 @@ def test_database(target: Target, args: argparse.Namespace) -> DatabaseReport:
     report = DatabaseReport(target.label)
     deadline = Deadline(WORK_BUDGET_SECONDS)
     started = time.monotonic()
-    env = site_env(target)
+    env = site_env(target, **RELAXED_SPAM_DEFENCES)
     log_path = target.workdir / "gunicorn.log"
+    defaults_log = target.workdir / "gunicorn-defaults.log"
     print(f"\n== {target.label}: preparing a fresh database ({target.display_url})", flush=True)
     try:
         prepare_database(target, env, deadline)
@@ -584,6 +812,17 @@ def test_database(target: Target, args: argparse.Namespace) -> DatabaseReport:
             report.scenarios.append(scenario)
         print("   scenario C: restoring the backup ...", flush=True)
         report.scenarios.append(scenario_c(env, faults, deadline))
+        with gunicorn(
+            defaults_env(target),
+            log_path=defaults_log,
+            workers=4,
+            start_seconds=deadline.timeout(SERVER_START_SECONDS),
+        ) as server:
+            print(f"   gunicorn with the site's defaults on {HOST}:{server.port}")
+            print("   scenario D: a spam bot and a person ...", flush=True)
+            report.scenarios.append(scenario_d(server, env, deadline))
+            print("   scenario E: slow clients against nginx, then gunicorn alone ...", flush=True)
+            report.scenarios.append(scenario_e(server, env, target.workdir / "nginx", deadline))
     except HarnessError as exc:
         report.failure = str(exc)
     except Exception:
@@ -592,8 +831,9 @@ def test_database(target: Target, args: argparse.Namespace) -> DatabaseReport:
     finally:
         report.seconds = time.monotonic() - started
     if any(s.load and s.load.server_errors for s in report.scenarios):
-        report.failure += "\n5xx answers; first error in the server log:\n"
-        report.failure += server_errors_from_log(log_path)
+        for log in (log_path, defaults_log):
+            report.failure += f"\n5xx answers; first error in {log.name}:\n"
+            report.failure += server_errors_from_log(log)
     return report
 
 
@@ -676,9 +916,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="loadtest-"))
     print(
         f"Load test: {args.requests} POSTs per scenario, {args.concurrency} concurrent, "
-        f"scratch folder {workdir}\nThe test server runs with COMMENT_MIN_SECONDS=0 and the "
+        f"scratch folder {workdir}\nA to C's server runs with COMMENT_MIN_SECONDS=0 and the "
         "rate limit, token reuse and site-wide brake at 1000000, so the spam defences do not "
-        "reject the synthetic load."
+        "reject the synthetic load; D and E's keeps the defaults (COMMENT_MIN_SECONDS=1, "
+        "PROXY_COUNT=1)."
     )
     reports: list[DatabaseReport] = []
     try:

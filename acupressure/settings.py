@@ -64,14 +64,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # ETags and 304s for pages, cached ones included (static files have their own, above).
-    "django.middleware.http.ConditionalGetMiddleware",
     # Cached public pages are answered here, before sessions, auth and the view; pages are
-    # kept as GZipMiddleware, next, compressed them.
+    # kept as GZipMiddleware, next, compressed them (with the ETag made below).
     "points.page_cache.PageCacheMiddleware",
     # After whitenoise, which compresses static files itself (and answers Range requests, which
     # gzip would break).
     "points.middleware.GZipTextMiddleware",
+    # ETags and 304s, of the page before it is gzipped (gzip pads each response randomly), as
+    # Django's documentation orders them.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -309,7 +309,10 @@ def page_number(value):
     page number at all or more than MAX_PAGE_NUMBER (past the end of any page's comments)."""
     if value is None:
         return 1
-    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_PAGE_NUMBER:
+    # One spelling per page (?comments=02 is not page 2), so each is kept in the cache once.
+    if not (value.isascii() and value.isdigit()) or value != str(int(value)):
+        return None
+    if not 1 <= int(value) <= MAX_PAGE_NUMBER:
         return None
     return int(value)
 

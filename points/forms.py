@@ -7,10 +7,26 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 
 from points.models import BodyArea, Condition, Outcome, Point
 
 FORM_TOKEN_SIGNER = signing.Signer(salt="points.comment-form")
+
+
+class PointsField(forms.ModelMultipleChoiceField):
+    """Points by id, where an id too large for the database is an invalid choice (it was a 500:
+    SQLite cannot compare it)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class CommentForm(forms.Form):
@@ -46,7 +62,7 @@ class CommentForm(forms.Form):
     days_tried = forms.IntegerField(
         required=False, min_value=1, max_value=3650, label="Days you tried it (optional)"
     )
-    points = forms.ModelMultipleChoiceField(
+    points = PointsField(
         queryset=Point.objects.none(),
         required=False,
         label="Which points is your answer about?",

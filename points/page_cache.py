@@ -19,17 +19,23 @@ own cookie), whose pages are `Cache-Control: private`; anything but GET and HEAD
 200, responses that set cookies, and query strings the view does not declare.
 """
 
+import contextlib
 import functools
 import hashlib
+import logging
 import uuid
 from functools import wraps
 
+import django
+import jinja2
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pages-version"
 # The cookies that make a page personal: an editor's session, a reader's own comments.
@@ -46,7 +52,11 @@ def pages_changed(**kwargs):
     it stored is then under a version no longer used. (Outside a transaction, at once.)"""
 
     def replace():
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        try:
+            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+        except Exception:
+            # The edit stands; with the cache down no page is served from it anyway.
+            logger.exception("Page cache unavailable: could not mark cached pages stale")
 
     replace()
     transaction.on_commit(replace)
@@ -95,30 +105,53 @@ class PageCacheMiddleware:
             and not is_personal_request(request)
         ):
             return self.get_response(request)
-        key = page_key(request)
-        entry = cache.get(key)
-        if entry is not None:
-            content, headers = entry
-            response = HttpResponse(content, headers=headers)
-            response["X-Page-Cache"] = "hit"
-            return response
-        # Worked out before the view reads the database, so that a change or a publication
-        # while it renders cannot be stored as if it came after them.
-        lifetime = page_lifetime()
+        try:
+            key = page_key(request)
+            entry = cache.get(key) if key is not None else None
+            # Worked out before the view reads the database, so that a change or a publication
+            # while it renders cannot be stored as if it came after them.
+            lifetime = page_lifetime()
+        except Exception:
+            # The cache is down: pages are rendered as if it were off, and not stored.
+            logger.exception("Page cache unavailable")
+            return self.get_response(request)
+        if key is not None and entry is not None:
+            return respond_from_cache(request, entry)
         response = self.get_response(request)
-        if is_shareable(response):
-            # Its ETag too, so that ConditionalGetMiddleware need not hash it on every hit.
-            set_response_etag(response)
-            cache.set(key, (response.content, dict(response.items())), lifetime)
-            response["X-Page-Cache"] = "miss"
+        if is_shareable(response) and key is not None:
+            with contextlib.suppress(Exception):
+                cache.set(key, (response.content, dict(response.items())), lifetime)
+                response["X-Page-Cache"] = "miss"
         return response
 
 
+def respond_from_cache(request, entry):
+    """The stored page, or a 304 when the browser has it already (its ETag, made by
+    ConditionalGetMiddleware when the page was rendered, is stored with it)."""
+    content, headers = entry
+    not_modified = get_conditional_response(request, etag=headers.get("ETag"))
+    if not_modified is not None:
+        for name in ("ETag", "Cache-Control", "Vary"):
+            if name in headers:
+                not_modified[name] = headers[name]
+        response = not_modified
+    else:
+        response = HttpResponse(content, headers=headers)
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
 def page_key(request):
-    """The page's address in full (scheme and host too: pages hold absolute addresses) and
-    whether it is gzipped, under the pages version."""
+    """The key of the page at this address, or None when the address is not in its canonical
+    form (a cached page is kept once, not once per spelling of its address). It holds the
+    site (SITE_URL, or the scheme and host: pages hold absolute addresses), the path and query,
+    whether the page is gzipped, the release, and the pages version."""
+    query = request.META.get("QUERY_STRING", "")
+    if query and query != request.GET.urlencode():
+        return None
+    site = settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
     # Not build_absolute_uri(): it resolves /../, and /points/x/../ must not be /points/.
-    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    url = f"{site}{request.path}?{query}"
     encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
     address = hashlib.sha256(f"{encoding} {release()} {url}".encode()).hexdigest()
     return f"page:{pages_version()}:{address}"
@@ -131,8 +164,14 @@ def release():
     A page cached by an older release is never served by a newer one."""
     if settings.RELEASE:
         return settings.RELEASE
-    digest = hashlib.sha256()
-    for folder in ("templates", "points", "static"):
+    shown_settings = [
+        settings.SITE_NAME,
+        settings.SITE_URL,
+        settings.MEDIA_URL,
+        settings.STATIC_URL,
+    ]
+    digest = hashlib.sha256(repr([*shown_settings, django.VERSION, jinja2.__version__]).encode())
+    for folder in ("acupressure", "templates", "points", "static"):
         for path in sorted((settings.BASE_DIR / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.read_bytes())

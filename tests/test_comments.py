@@ -470,3 +470,40 @@ def test_own_waiting_comments_cost_the_same_queries_however_many(
         response = client.get(point.get_absolute_url())
 
     assert response.text.count("Awaiting moderation: only you can see this") == 5
+
+
+def test_a_report_on_a_point_id_too_large_for_the_database_is_a_form_error(client):
+    """It was a 500 (SQLite cannot compare it)."""
+    article = make_article()
+    make_section(article, points=[make_point()])
+
+    response = post_comment(
+        client, article, outcome="helped-a-lot", points="99999999999999999999", text="Kept."
+    )
+
+    assert response.status_code == 400
+    assert "Kept." in response.text
+
+
+@pytest.mark.parametrize(
+    ("text", "link", "after"),
+    [
+        ("See www.example.org.", "http://www.example.org", "</a>."),
+        ("(https://example.org/a?b=1&c=2), ok", "https://example.org/a?b=1&amp;c=2", "</a>),"),
+        ('"https://example.org/x"', "https://example.org/x", "</a>&#34;"),
+        ("http://example.org/" + "." * 3000 + "x", None, None),
+    ],
+)
+def test_a_web_address_ends_where_the_sentence_takes_over(text, link, after):
+    """The address pattern is linear: a long run of punctuation took a quadratic 80 ms per
+    comment, and a reader's own waiting comments are shown on every page they open."""
+    from points.templating import comment_text
+
+    html = comment_text(text)
+
+    if link:
+        assert f'href="{link}"' in html
+        assert after in html
+    else:
+        assert html.count("<a ") == 1
+        assert html.endswith("x</a></p>")

@@ -706,3 +706,79 @@ class TestAReaderDuringAnEditorsSave:
 
         assert editor_client.get(point.get_absolute_url()).status_code == 200
         assert Client().get(point.get_absolute_url()).status_code == 404
+
+
+class TestFoundInReview:
+    """Each failed before its fix."""
+
+    @pytest.mark.parametrize("address", ["/?&", "/?&&", "/?comments=", "/points/?area=leg&"])
+    def test_another_spelling_of_an_address_is_not_another_cached_copy(self, client, address):
+        make_point(body_area="leg")
+
+        response = client.get(address)
+
+        assert "X-Page-Cache" not in response
+
+    def test_a_comment_page_number_has_one_spelling(self, client, commented_point):
+        assert client.get(commented_point.get_absolute_url(), {"comments": "02"}).status_code == 404
+
+    def test_a_routine_with_unknown_or_repeated_points_is_not_kept(self, client, point):
+        for query in ["points=bl23-shenshu&points=nope", "points=bl23-shenshu&points=bl23-shenshu"]:
+            response = client.get(f"{reverse('points:routine')}?{query}")
+
+            assert "X-Page-Cache" not in response, query
+
+    def test_behind_a_site_url_every_host_spelling_shares_one_copy(self, client, point, settings):
+        settings.SITE_URL = "https://example.org"
+        settings.ALLOWED_HOSTS = ["example.org", "example.org:8443"]
+        fetch(client, point.get_absolute_url(), HTTP_HOST="example.org")
+
+        again = fetch(Client(), point.get_absolute_url(), HTTP_HOST="example.org:8443")
+
+        assert again["X-Page-Cache"] == "hit"
+
+    def test_pages_are_served_when_the_cache_is_down(self, client, editor_client, settings):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            }
+        }
+        point = make_point(summary="Before.")
+
+        assert client.get(point.get_absolute_url()).status_code == 200
+        point.summary = "After."
+        point.save()  # the edit stands, though its pages cannot be marked stale
+        assert "After." in client.get(point.get_absolute_url()).text
+
+    def test_a_page_not_kept_in_the_cache_still_gets_a_304(self, client):
+        """(A page with the comment form never does: each render has a new form token.)"""
+        client.cookies["my_comments"] = "x"  # a reader whose pages are made for them alone
+        first = client.get(reverse("points:disclaimer"), HTTP_ACCEPT_ENCODING="gzip")
+
+        again = client.get(
+            reverse("points:disclaimer"),
+            HTTP_ACCEPT_ENCODING="gzip",
+            HTTP_IF_NONE_MATCH=first["ETag"],
+        )
+
+        assert again.status_code == 304
+
+    def test_a_cached_page_answers_revalidation_with_a_304(self, client, point):
+        first = fetch(client, point.get_absolute_url())
+
+        again = fetch(Client(), point.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+
+        assert (again.status_code, again["X-Page-Cache"]) == (304, "hit")
+
+    def test_the_release_follows_the_settings_pages_show(self, settings):
+        from points.page_cache import release
+
+        settings.RELEASE = ""
+        release.cache_clear()
+        before = release()
+        settings.SITE_NAME = "Renamed Site"
+        release.cache_clear()
+
+        assert release() != before
+        release.cache_clear()

@@ -25,6 +25,17 @@ def disclaimer():
     )
 
 
+def test_editors_paragraphs_are_paragraphs_not_escaped_markup(client):
+    """It showed "&lt;p&gt;First.&lt;/p&gt;" on the disclaimer, the author's bio, the
+    article's words on point pages, editor's notes and replies."""
+    Disclaimer.objects.create(short_notice="Not advice.", body="First.\n\nI've a second.")
+
+    text = client.get(reverse("points:disclaimer")).text
+
+    assert "<p>First.</p>" in text
+    assert "&lt;p&gt;" not in text
+
+
 def test_home_lists_published_articles_and_points(client):
     article = make_article(title="Points for back pain")
     point = make_point(code="BL23", pinyin="Shenshu")

@@ -54,7 +54,8 @@ def search(request):
 @cache_public_page(params=["points"], repeatable=["points"])
 def routine(request):
     """The reader's own points (?points=slug&points=slug, shareable) or the article's."""
-    wanted = request.GET.getlist("points")[:MAX_POINTS]
+    asked = request.GET.getlist("points")
+    wanted = asked[:MAX_POINTS]
     routine, all_points, unknown = routine_for(wanted)
     context = {
         "routine": routine,
@@ -62,7 +63,11 @@ def routine(request):
         "is_custom": bool(wanted),
         "unknown": unknown,
     }
-    return render(request, "points/routine.html", context, status=200 if routine.steps else 400)
+    response = render(request, "points/routine.html", context, status=200 if routine.steps else 400)
+    if unknown or len(set(asked)) != len(asked) or len(asked) > MAX_POINTS:
+        # Rendered, but not kept: each odd spelling of a routine would be another cached copy.
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 @require_safe

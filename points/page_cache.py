@@ -108,6 +108,8 @@ class PageCacheMiddleware:
         try:
             key = page_key(request)
             entry = cache.get(key) if key is not None else None
+            if key is not None and entry is not None:
+                return respond_from_cache(request, entry)
             # Worked out before the view reads the database, so that a change or a publication
             # while it renders cannot be stored as if it came after them.
             lifetime = page_lifetime()
@@ -115,8 +117,6 @@ class PageCacheMiddleware:
             # The cache is down: pages are rendered as if it were off, and not stored.
             logger.exception("Page cache unavailable")
             return self.get_response(request)
-        if key is not None and entry is not None:
-            return respond_from_cache(request, entry)
         response = self.get_response(request)
         if is_shareable(response) and key is not None:
             with contextlib.suppress(Exception):

@@ -85,7 +85,10 @@ class CommentForm(forms.Form):
         if report_points is None:
             del self.fields["points"]
         else:
-            self.fields["points"].queryset = report_points
+            # Checked against on a post only: the page lists `report_points` as they are.
+            self.fields["points"].queryset = Point.objects.filter(
+                pk__in=[p.pk for p in report_points]
+            )
         if not self.is_bound:
             self.initial["token"] = make_token(page)
         self.fields["email"].widget.attrs["autocomplete"] = "email"

@@ -377,7 +377,7 @@ class TestQueryCounts:
             make_image(point)
             make_image(point)
             make_section(article, points=[point, make_point()])
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(8):
             render_client.get(article.get_absolute_url())
 
     @pytest.mark.parametrize("points", [1, 12])

@@ -124,9 +124,9 @@ class Article(Publishable):
         return next(images, None)
 
     def reportable_points(self):
-        """The published points the article's sections link to: those a reader may report a
-        result on in a comment (a query, not run until used)."""
-        return Point.objects.published().filter(pk__in=self.sections.values("points"))
+        """The points a reader may report a result on in a comment: those the sections link to
+        (from what `with_page_relations()` fetched)."""
+        return self.linked_points()
 
 
 class ArticleSection(models.Model):

@@ -65,3 +65,12 @@ def test_there_is_only_ever_one_disclaimer():
     Disclaimer(short_notice="Second.", body="Second.").save()
 
     assert Disclaimer.objects.get().short_notice == "Second."
+
+
+def test_a_reference_without_a_year_is_named_without_one():
+    """The admin showed "Mayo Clinic (None). Back pain"."""
+    from points.models import Reference
+
+    reference = Reference(authors="Mayo Clinic", title="Back pain", year=None)
+
+    assert str(reference) == "Mayo Clinic. Back pain"

@@ -257,11 +257,21 @@ def test_unpublished_pages_are_404_for_readers_and_a_marked_preview_for_editors(
     response = editor_client.get(page.get_absolute_url())
 
     assert response.status_code == 200
-    assert "Draft - not public" in response.text
+    assert "not public" in response.text
     assert '<meta name="robots" content="noindex, nofollow">' in response.text
     assert response["X-Robots-Tag"] == "noindex"
     assert "private" in response["Cache-Control"]
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_scheduled_page_is_previewed_as_scheduled_not_as_a_draft(editor_client):
+    """A published point with a future date said "Draft - not public"."""
+    point = make_point(published_at=timezone.now() + timedelta(days=30))
+
+    text = editor_client.get(point.get_absolute_url()).text
+
+    assert "Scheduled - not public yet." in text
+    assert "Draft - not public" not in text
 
 
 def test_published_pages_are_not_marked_as_previews_for_editors(editor_client):
@@ -407,3 +417,18 @@ def test_gachs_old_numbers_are_never_shown_as_modern_codes(client):
     text = client.get(point.get_absolute_url()).text
 
     assert 'B47 <span class="alias__kind">(Gach’s older numbering, not the modern BL point' in text
+
+
+def test_a_point_without_a_set_pressure_gets_the_same_advice_everywhere(client):
+    """Cards said "comfortable", the routine "light, comfortable", the point page "Not stated
+    by our sources: use light, comfortable pressure"."""
+    point = make_point(pressure="", sides="both")
+
+    pages = [
+        client.get(point.get_absolute_url()).text,
+        client.get(reverse("points:routine"), {"points": point.slug}).text,
+        client.get(reverse("points:search"), {"q": point.code}).text,
+    ]
+
+    for page in pages:
+        assert "Light, comfortable" in page

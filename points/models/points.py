@@ -160,7 +160,9 @@ class Point(Publishable):
         help_text="The standard (WHO-style) code, e.g. BL23. Other spellings go under aliases.",
     )
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="The page's address: /points/<slug>/."
+        max_length=80,
+        unique=True,
+        help_text="The page's address: /points/ then this, e.g. /points/bl23-shenshu/.",
     )
     pinyin = models.CharField(max_length=60, help_text="Chinese name in pinyin, e.g. Shenshu.")
     chinese_name = models.CharField("Chinese characters", max_length=20, blank=True)
@@ -332,6 +334,12 @@ class Point(Publishable):
         """The body map's name for the point: "BL40 Weizhong, behind the knee"."""
         where = self.where_short or self.get_body_area_display().lower()
         return f"{self.code} {self.pinyin}, {where}"
+
+    @property
+    def pressure_advice(self):
+        """How firmly to press, in the same words on every page: the set pressure, or light
+        and comfortable where no source gives one."""
+        return self.get_pressure_display() or "Light, comfortable"
 
     @property
     def duration_label(self):

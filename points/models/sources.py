@@ -61,7 +61,8 @@ class Reference(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.authors} ({self.year}). {self.title}" if self.authors else self.title
+        year = f" ({self.year})" if self.year else ""
+        return f"{self.authors}{year}. {self.title}" if self.authors else self.title
 
     @property
     def link(self):

@@ -125,7 +125,8 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.get_by_role("link", name="View on site").click()
-    expect(page.get_by_text("Scheduled to go live on 1 January 2099")).to_be_visible()
+    expect(page.get_by_text("Scheduled - not public yet.")).to_be_visible()
+    expect(page.get_by_text("It goes live on 1 January 2099")).to_be_visible()
     expect(page.get_by_text("The red ring on the picture marks where GB30 is.")).to_be_visible()
 
     reader = browser.new_context().new_page()

@@ -20,7 +20,7 @@ help:
 	@echo "make test-fast    run the tests that need no browser or HTML checker (SQLite only)"
 	@echo "make lint         ruff check and format check, and the migrations check"
 	@echo "make format       fix what ruff can fix, and format"
-	@echo "make demo         load the demo content (safe to repeat)"
+	@echo "make demo         load the demo content again (puts back demo pages editors changed)"
 	@echo "make reset-demo   delete all content and load the demo content again"
 	@echo "make backup       back up the database and uploads into backups/ (safe while serving)"
 	@echo "make loadtest     load, fault, spam-bot and slow-client test on loopback (SQLite, PostgreSQL)"

@@ -12,7 +12,7 @@ MANAGE := $(BIN)/python manage.py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_INSTALL := $(SUDO) apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends
 
-.PHONY: help run test test-fast test-tools nginx lint format demo reset-demo backup loadtest bench lighthouse
+.PHONY: help secret-key run test test-fast test-tools nginx lint format demo reset-demo backup loadtest bench lighthouse
 
 help:
 	@echo "make run          set up and serve the site with demo content on http://127.0.0.1:8000"
@@ -41,12 +41,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.installed
 
-# A random SECRET_KEY, written once into the git-ignored .env.
-.env:
-	@echo "Writing .env with a new random SECRET_KEY"
-	@umask 077 && printf 'SECRET_KEY=%s\n' "$$(openssl rand -base64 48 | tr -d '\n/+=')" > .env
+# A random SECRET_KEY in the git-ignored .env, written once: also when .env was copied from
+# .env.example, whose SECRET_KEY is empty.
+secret-key:
+	@touch .env && chmod 600 .env
+	@grep -qE '^SECRET_KEY=.+' .env || { echo "Writing a new random SECRET_KEY into .env"; \
+		sed -i '/^SECRET_KEY=/d' .env; \
+		printf 'SECRET_KEY=%s\n' "$$(openssl rand -base64 48 | tr -d '\n/+=')" >> .env; }
 
-run: $(VENV)/.installed .env
+run: $(VENV)/.installed secret-key
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo_content --if-empty
 	$(MANAGE) ensure_editor

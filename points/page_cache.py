@@ -4,9 +4,9 @@ Readers without cookies all get the same page: public pages carry no CSRF token 
 form is protected by Sec-Fetch-Site/Origin, see points/security.py) and no CSP nonce (they have
 no inline code). A view says its page is such a page with `@cache_public_page`, which marks the
 response `Cache-Control: public`; `PageCacheMiddleware` keeps those responses, gzipped as
-GZipMiddleware made them, and answers later requests for the same address from the cache before
-sessions, authentication, routing and the view run. ConditionalGetMiddleware, outside it, gives
-them an ETag and answers a browser's revalidation with a 304.
+GZipMiddleware made them (with the ETag ConditionalGetMiddleware, inside both, gave the page),
+and answers later requests for the same address from the cache, with a 304 when the browser
+has the page already, before sessions, authentication, routing and the view run.
 
 Correctness: every key holds the *pages version*, a random value in the shared cache.
 `pages_changed()` replaces it, so every cached page is stale at once and old entries simply
@@ -19,12 +19,10 @@ own cookie), whose pages are `Cache-Control: private`; anything but GET and HEAD
 200, responses that set cookies, and query strings the view does not declare.
 """
 
-import contextlib
 import functools
 import hashlib
 import logging
 import uuid
-from functools import wraps
 
 import django
 import jinja2
@@ -107,8 +105,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             key = page_key(request)
-            entry = cache.get(key) if key is not None else None
-            if key is not None and entry is not None:
+            if key is None:
+                return self.get_response(request)  # Rendered, never kept: see page_key().
+            entry = cache.get(key)
+            if entry is not None:
                 return respond_from_cache(request, entry)
             # Worked out before the view reads the database, so that a change or a publication
             # while it renders cannot be stored as if it came after them.
@@ -118,9 +118,12 @@ class PageCacheMiddleware:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
         response = self.get_response(request)
-        if is_shareable(response) and key is not None:
-            with contextlib.suppress(Exception):
+        if is_shareable(response):
+            try:
                 cache.set(key, (response.content, dict(response.items())), lifetime)
+            except Exception:
+                logger.exception("Page cache unavailable: page not stored")
+            else:
                 response["X-Page-Cache"] = "miss"
         return response
 
@@ -195,7 +198,7 @@ def cache_public_page(view=None, *, params=(), repeatable=()):
     string is rendered and not kept (or it would fill the cache with copies of one page)."""
 
     def decorate(view):
-        @wraps(view)
+        @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             response = view(request, *args, **kwargs)
             if "Cache-Control" in response:

@@ -70,10 +70,6 @@ def article(point):
     return article
 
 
-def fetch(client, url, **headers):
-    return client.get(url, **headers)
-
-
 def test_a_new_release_never_serves_pages_cached_by_the_last(client, point, settings):
     """After a deploy, a page cached from the old templates must not be served until it
     expires (it was, for up to PAGE_CACHE_SECONDS)."""
@@ -81,11 +77,11 @@ def test_a_new_release_never_serves_pages_cached_by_the_last(client, point, sett
 
     settings.RELEASE = "old"
     release.cache_clear()
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     settings.RELEASE = "new"
     release.cache_clear()
 
-    assert fetch(Client(), point.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert Client().get(point.get_absolute_url())["X-Page-Cache"] == "miss"
     release.cache_clear()
 
 
@@ -104,8 +100,8 @@ def test_the_release_is_worked_out_from_the_files_unless_a_deploy_names_it(setti
 
 
 def test_second_reader_gets_the_cached_page(client, point):
-    first = fetch(client, point.get_absolute_url())
-    second = fetch(Client(), point.get_absolute_url())
+    first = client.get(point.get_absolute_url())
+    second = Client().get(point.get_absolute_url())
 
     assert first["X-Page-Cache"] == "miss"
     assert second["X-Page-Cache"] == "hit"
@@ -128,10 +124,10 @@ def test_a_cached_page_is_served_without_a_query(
         "article": article.get_absolute_url(),
         "point": commented_point.get_absolute_url(),
     }[address]
-    first = fetch(client, url)
+    first = client.get(url)
 
     with django_assert_num_queries(0):
-        second = fetch(client, url)
+        second = client.get(url)
 
     assert second["X-Page-Cache"] == "hit"
     assert second.content == first.content
@@ -141,11 +137,11 @@ def test_a_cached_page_is_served_without_a_query(
 
 
 def test_saving_a_point_shows_the_change_at_once(client, point):
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     point.summary = "Now freshly edited."
     point.save()
 
-    response = fetch(client, point.get_absolute_url())
+    response = client.get(point.get_absolute_url())
 
     assert response["X-Page-Cache"] == "miss"
     assert "Now freshly edited." in response.text
@@ -156,7 +152,7 @@ def test_changing_a_related_row_shows_the_change_on_every_page(client, point):
     make_section(article, points=[point])
     urls = [point.get_absolute_url(), article.get_absolute_url(), reverse("points:home")]
     for url in urls:
-        fetch(client, url)
+        client.get(url)
 
     image = point.images.get()
     image.alt_text = "New alt text"
@@ -164,31 +160,31 @@ def test_changing_a_related_row_shows_the_change_on_every_page(client, point):
     Disclaimer.objects.create(short_notice="A brand new notice.", body="Body.")
 
     for url in urls:
-        assert fetch(client, url)["X-Page-Cache"] == "miss", url
-    assert 'alt="New alt text"' in fetch(client, point.get_absolute_url()).text
-    assert "A brand new notice." in fetch(client, point.get_absolute_url()).text
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+    assert 'alt="New alt text"' in client.get(point.get_absolute_url()).text
+    assert "A brand new notice." in client.get(point.get_absolute_url()).text
 
 
 def test_approving_a_comment_in_the_admin_shows_it(client, editor_client, point):
     comment = make_comment(point, name="Maria", text="It helped.")
-    assert "It helped." not in fetch(client, point.get_absolute_url()).text
+    assert "It helped." not in client.get(point.get_absolute_url()).text
 
     editor_client.post(
         reverse("admin:points_comment_changelist"),
         {"action": "approve", "index": 0, ACTION_CHECKBOX_NAME: [comment.pk]},
     )
 
-    assert "It helped." in fetch(client, point.get_absolute_url()).text
+    assert "It helped." in client.get(point.get_absolute_url()).text
 
 
 def test_a_new_comment_leaves_other_readers_cached_page_alone(client, point):
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     poster = Client()
 
     post_comment(poster, point, name="Maria", text="Waiting for an editor.")
 
-    own = fetch(poster, point.get_absolute_url())
-    other = fetch(client, point.get_absolute_url())
+    own = poster.get(point.get_absolute_url())
+    other = client.get(point.get_absolute_url())
     assert "X-Page-Cache" not in own  # personal page: never from or into the cache
     assert "Waiting for an editor." in own.text
     assert "private" in own["Cache-Control"]  # nor kept by a proxy or CDN
@@ -198,8 +194,8 @@ def test_a_new_comment_leaves_other_readers_cached_page_alone(client, point):
 
 
 def test_a_form_from_a_cached_page_is_still_accepted(client, point):
-    fetch(client, point.get_absolute_url())
-    cached = fetch(Client(), point.get_absolute_url())
+    client.get(point.get_absolute_url())
+    cached = Client().get(point.get_absolute_url())
     assert cached["X-Page-Cache"] == "hit"
 
     response = post_comment(
@@ -218,9 +214,9 @@ def test_a_form_from_a_cached_page_is_still_accepted(client, point):
 def test_editors_never_get_or_fill_the_shared_cache(client, editor_client, point):
     draft = make_point(status=Status.DRAFT)
 
-    preview = fetch(editor_client, draft.get_absolute_url())
-    editor_view = fetch(editor_client, point.get_absolute_url())
-    reader_view = fetch(client, draft.get_absolute_url())
+    preview = editor_client.get(draft.get_absolute_url())
+    editor_view = editor_client.get(point.get_absolute_url())
+    reader_view = client.get(draft.get_absolute_url())
 
     assert "X-Page-Cache" not in preview
     assert "X-Page-Cache" not in editor_view
@@ -233,7 +229,7 @@ def test_an_editors_preview_is_rendered_right_whatever_is_cached(
 ):
     """The public page is cached; then the point is made a draft through the queryset."""
     point = commented_point
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     Point.objects.filter(pk=point.pk).update(status=Status.DRAFT)
 
     preview = editor_client.get(point.get_absolute_url())
@@ -242,17 +238,17 @@ def test_an_editors_preview_is_rendered_right_whatever_is_cached(
     assert "no-cache" in preview["Cache-Control"]
     assert "Sciatica" in preview.text
     assert "7 readers reported" in preview.text
-    assert fetch(client, point.get_absolute_url()).status_code == 404
+    assert client.get(point.get_absolute_url()).status_code == 404
 
 
 def test_a_scheduled_point_appears_on_cached_lists_on_time(client, point, time_machine):
     time_machine.move_to(timezone.now(), tick=False)
     make_point(code="GB30", pinyin="Huantiao", published_at=timezone.now() + timedelta(seconds=2))
-    assert "Huantiao" not in fetch(client, reverse("points:point-index")).text
+    assert "Huantiao" not in client.get(reverse("points:point-index")).text
 
     time_machine.shift(2)
 
-    assert "Huantiao" in fetch(client, reverse("points:point-index")).text
+    assert "Huantiao" in client.get(reverse("points:point-index")).text
 
 
 def test_a_publication_while_a_page_renders_ends_the_life_of_what_it_stores(client, time_machine):
@@ -270,33 +266,33 @@ def test_a_publication_while_a_page_renders_ends_the_life_of_what_it_stores(clie
         return result
 
     with connection.execute_wrapper(a_slow_query_for_the_articles):
-        rendered = fetch(client, reverse("points:home"))
+        rendered = client.get(reverse("points:home"))
     assert slow["queries"] == 0
     assert rendered["X-Page-Cache"] == "miss"  # stored, after the publication
     assert "Scheduled article" not in rendered.text
 
     time_machine.shift(60)
 
-    assert "Scheduled article" in fetch(client, reverse("points:home")).text
+    assert "Scheduled article" in client.get(reverse("points:home")).text
 
 
 def test_browsers_revalidate_with_an_etag(client, point):
-    first = fetch(client, point.get_absolute_url())
+    first = client.get(point.get_absolute_url())
 
-    again = fetch(client, point.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+    again = client.get(point.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 304
     assert again.content == b""
 
 
 def test_pages_are_gzipped_for_browsers_that_accept_it(client, point):
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
 
-    response = fetch(client, point.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+    response = client.get(point.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
 
     assert response["Content-Encoding"] == "gzip"
     assert b"BL23 Shenshu" in gzip.decompress(response.content)
-    assert len(response.content) < len(fetch(client, point.get_absolute_url()).content) / 3
+    assert len(response.content) < len(client.get(point.get_absolute_url()).content) / 3
 
 
 @pytest.mark.parametrize("kind", ["search", "uncached query string", "editor", "feed"])
@@ -308,13 +304,13 @@ def test_pages_rendered_for_one_request_are_gzipped_too(client, editor_client, p
         "feed": (client, reverse("points:feed")),
     }[kind]
 
-    response = fetch(browser, url, HTTP_ACCEPT_ENCODING="gzip")
+    response = browser.get(url, HTTP_ACCEPT_ENCODING="gzip")
 
     assert "X-Page-Cache" not in response
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
     unzipped = gzip.decompress(response.content).decode()
-    assert without_token(unzipped) == without_token(fetch(browser, url).text)
+    assert without_token(unzipped) == without_token(browser.get(url).text)
 
 
 def test_a_range_of_a_static_file_is_sent_as_it_is(settings):
@@ -322,7 +318,7 @@ def test_a_range_of_a_static_file_is_sent_as_it_is(settings):
     client = Client()  # its middleware is set up now, with that setting
     stylesheet = static("css/site.css")
 
-    response = fetch(client, stylesheet, HTTP_RANGE="bytes=0-99", HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(stylesheet, HTTP_RANGE="bytes=0-99", HTTP_ACCEPT_ENCODING="gzip")
 
     assert response.status_code == 206
     assert "Content-Encoding" not in response
@@ -332,7 +328,7 @@ def test_a_range_of_a_static_file_is_sent_as_it_is(settings):
 def test_pictures_are_not_gzipped_again(client, point):
     picture = point.images.get().image.url
 
-    response = fetch(client, picture, HTTP_ACCEPT_ENCODING="gzip")
+    response = client.get(picture, HTTP_ACCEPT_ENCODING="gzip")
 
     assert response.status_code == 200
     assert "Content-Encoding" not in response
@@ -343,15 +339,15 @@ def test_each_address_gets_its_own_absolute_addresses(client, point):
     served for another."""
     for _ in range(2):  # rendered, then served from the cache
         for scheme, host in [("http", "localhost"), ("http", "127.0.0.1"), ("https", "localhost")]:
-            page = fetch(
-                client, point.get_absolute_url(), HTTP_HOST=host, secure=scheme == "https"
+            page = client.get(
+                point.get_absolute_url(), HTTP_HOST=host, secure=scheme == "https"
             ).text
             og_image = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
             assert og_image.startswith(f"{scheme}://{host}/"), og_image
 
 
 def test_undeclared_query_strings_bypass_the_cache(client, point):
-    response = fetch(client, point.get_absolute_url() + "?utm_source=newsletter")
+    response = client.get(point.get_absolute_url() + "?utm_source=newsletter")
 
     assert "X-Page-Cache" not in response
     assert response.status_code == 200
@@ -365,8 +361,8 @@ def test_the_point_index_keeps_each_page_readers_are_linked_to(client, commented
         make_point(code=f"GB{number}", body_area="leg")
     url = reverse("points:point-index") + query
 
-    first = fetch(client, url)
-    second = fetch(client, url)
+    first = client.get(url)
+    second = client.get(url)
 
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
@@ -378,8 +374,8 @@ def test_the_point_index_keeps_only_the_pages_readers_are_linked_to(client, poin
         make_point(code=f"GB{number}", body_area="leg")
     url = reverse("points:point-index") + query
 
-    first = fetch(client, url)
-    second = fetch(client, url)
+    first = client.get(url)
+    second = client.get(url)
 
     assert "X-Page-Cache" not in first
     assert "X-Page-Cache" not in second  # rendered again, never stored
@@ -400,8 +396,8 @@ def test_an_address_that_repeats_a_parameter_is_never_stored(client, commented_p
         "point comments": commented_point.get_absolute_url() + "?comments=1&comments=2",
     }[address]
 
-    first = fetch(client, url)
-    second = fetch(client, url)
+    first = client.get(url)
+    second = client.get(url)
 
     assert "X-Page-Cache" not in first
     assert "X-Page-Cache" not in second
@@ -411,9 +407,9 @@ def test_an_address_that_repeats_a_parameter_is_never_stored(client, commented_p
 def test_comment_pages_are_kept_up_to_the_last(client, commented_point):
     url = commented_point.get_absolute_url()
 
-    fetch(client, f"{url}?comments=2")
-    last = fetch(client, f"{url}?comments=2")
-    past_the_last = [fetch(client, f"{url}?comments=9") for _ in range(2)]
+    client.get(f"{url}?comments=2")
+    last = client.get(f"{url}?comments=2")
+    past_the_last = [client.get(f"{url}?comments=9") for _ in range(2)]
 
     assert last["X-Page-Cache"] == "hit"
     assert "Comment number 6." in last.text
@@ -423,16 +419,16 @@ def test_comment_pages_are_kept_up_to_the_last(client, commented_point):
 
 
 def test_an_address_with_dot_segments_is_not_served_another_pages_copy(client, point):
-    fetch(client, reverse("points:point-index"))  # cached
+    client.get(reverse("points:point-index"))  # cached
 
-    response = fetch(client, reverse("points:point-index") + "nothing-here/../")
+    response = client.get(reverse("points:point-index") + "nothing-here/../")
 
     assert response.status_code == 404
     assert "X-Page-Cache" not in response
 
 
 def test_not_found_pages_are_not_cached(client):
-    assert "X-Page-Cache" not in fetch(client, "/points/nothing-here/")
+    assert "X-Page-Cache" not in client.get("/points/nothing-here/")
 
 
 class TestNeverStale:
@@ -440,14 +436,14 @@ class TestNeverStale:
 
     def test_an_editor_changes_the_point(self, client, commented_point):
         point = commented_point
-        fetch(client, point.get_absolute_url())
+        client.get(point.get_absolute_url())
         point.summary = "A corrected summary."
         point.save()
         image = point.images.first()
         image.alt_text = "A better description"
         image.save()
 
-        page = fetch(client, point.get_absolute_url()).text
+        page = client.get(point.get_absolute_url()).text
 
         assert "A corrected summary." in page
         assert 'alt="A better description"' in page
@@ -457,49 +453,49 @@ class TestNeverStale:
     ):
         point = commented_point
         waiting = make_comment(point, text="Worked for me.", report="no-change")
-        assert "Worked for me." not in fetch(client, point.get_absolute_url()).text
-        assert "Worked for me." not in fetch(client, f"{point.get_absolute_url()}?comments=2").text
+        assert "Worked for me." not in client.get(point.get_absolute_url()).text
+        assert "Worked for me." not in client.get(f"{point.get_absolute_url()}?comments=2").text
 
         editor_client.post(
             reverse("admin:points_comment_changelist"),
             {"action": "approve", "index": 0, ACTION_CHECKBOX_NAME: [waiting.pk]},
         )
 
-        page = fetch(client, point.get_absolute_url()).text
+        page = client.get(point.get_absolute_url()).text
         assert "8 readers reported" in page
         assert "8 comments" in page
-        last_page = fetch(client, f"{point.get_absolute_url()}?comments=2").text
+        last_page = client.get(f"{point.get_absolute_url()}?comments=2").text
         assert "Worked for me." in last_page
 
     def test_a_comment_hidden_in_code(self, client, commented_point):
         point = commented_point
         comment = Comment.objects.get(name="Reader 0")
-        assert "Comment number 0." in fetch(client, point.get_absolute_url()).text
+        assert "Comment number 0." in client.get(point.get_absolute_url()).text
 
         comment.status = CommentStatus.SPAM
         comment.save()
 
-        assert "Comment number 0." not in fetch(client, point.get_absolute_url()).text
+        assert "Comment number 0." not in client.get(point.get_absolute_url()).text
 
     def test_the_article_page_shows_a_renamed_point(self, client, point, article):
-        fetch(client, article.get_absolute_url())
+        client.get(article.get_absolute_url())
 
         point.pinyin = "Shen Shu"
         point.save()
 
-        assert "Shen Shu" in fetch(client, article.get_absolute_url()).text
+        assert "Shen Shu" in client.get(article.get_absolute_url()).text
 
     def test_a_readers_waiting_comment_is_theirs_alone(self, client, commented_point):
         point = commented_point
         other_reader = Client()
-        fetch(other_reader, point.get_absolute_url())
+        other_reader.get(point.get_absolute_url())
 
         post_comment(client, point, name="Maria", text="Waiting for an editor.")
 
-        own = fetch(client, point.get_absolute_url()).text
+        own = client.get(point.get_absolute_url()).text
         assert "Waiting for an editor." in own
         assert "Comment number 0." in own
-        assert "Waiting for an editor." not in fetch(other_reader, point.get_absolute_url()).text
+        assert "Waiting for an editor." not in other_reader.get(point.get_absolute_url()).text
 
 
 def test_saving_an_edited_report_fetches_nothing_else(commented_point, django_assert_num_queries):
@@ -550,9 +546,9 @@ def test_a_new_admin_action_written_the_obvious_way_shows_at_once(
 ):
     settings.ROOT_URLCONF = __name__
     comment = make_comment(point, text="Pressing it helped.", status=status)
-    before = fetch(client, point.get_absolute_url())
+    before = client.get(point.get_absolute_url())
     assert ("Pressing it helped." in before.text) is not shown
-    assert fetch(client, point.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get(point.get_absolute_url())["X-Page-Cache"] == "hit"
 
     response = editor_client.post(
         reverse("quick:points_comment_changelist"),
@@ -560,18 +556,18 @@ def test_a_new_admin_action_written_the_obvious_way_shows_at_once(
     )
 
     assert response.status_code == 302
-    after = fetch(client, point.get_absolute_url())
+    after = client.get(point.get_absolute_url())
     assert after["X-Page-Cache"] == "miss"
     assert ("Pressing it helped." in after.text) is shown
 
 
 def test_adding_a_user_to_a_group_leaves_cached_pages_alone(client, point, django_user_model):
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     newcomer = django_user_model.objects.create_user(username="newcomer", is_staff=True)
 
     newcomer.groups.add(Group.objects.get(name="Editors"))
 
-    assert fetch(client, point.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert client.get(point.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 # Points models that change no page. Their rows must never be shown to readers; a model that
@@ -618,13 +614,13 @@ def test_an_update_through_the_queryset_makes_cached_pages_stale(
     row = a_row_of_each[model_name]
     model = type(row)
     field = next(f.attname for f in model._meta.concrete_fields if not f.primary_key)
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     version = pages_version()
 
     assert model.objects.filter(pk=row.pk).update(**{field: F(field)}) == 1
 
     assert pages_version() != version
-    assert fetch(client, point.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(point.get_absolute_url())["X-Page-Cache"] == "miss"
 
 
 @pytest.mark.parametrize(
@@ -634,13 +630,13 @@ def test_changing_a_relation_readers_see_makes_cached_pages_stale(
     client, point, a_row_of_each, model_name, field
 ):
     row = a_row_of_each[model_name]
-    fetch(client, point.get_absolute_url())
+    client.get(point.get_absolute_url())
     version = pages_version()
 
     getattr(row, field).clear()
 
     assert pages_version() != version
-    assert fetch(client, point.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(point.get_absolute_url())["X-Page-Cache"] == "miss"
 
 
 def get_in_another_worker(url):
@@ -731,9 +727,9 @@ class TestFoundInReview:
     def test_behind_a_site_url_every_host_spelling_shares_one_copy(self, client, point, settings):
         settings.SITE_URL = "https://example.org"
         settings.ALLOWED_HOSTS = ["example.org", "example.org:8443"]
-        fetch(client, point.get_absolute_url(), HTTP_HOST="example.org")
+        client.get(point.get_absolute_url(), HTTP_HOST="example.org")
 
-        again = fetch(Client(), point.get_absolute_url(), HTTP_HOST="example.org:8443")
+        again = Client().get(point.get_absolute_url(), HTTP_HOST="example.org:8443")
 
         assert again["X-Page-Cache"] == "hit"
 
@@ -765,9 +761,9 @@ class TestFoundInReview:
         assert again.status_code == 304
 
     def test_a_cached_page_answers_revalidation_with_a_304(self, client, point):
-        first = fetch(client, point.get_absolute_url())
+        first = client.get(point.get_absolute_url())
 
-        again = fetch(Client(), point.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
+        again = Client().get(point.get_absolute_url(), HTTP_IF_NONE_MATCH=first["ETag"])
 
         assert (again.status_code, again["X-Page-Cache"]) == (304, "hit")
 

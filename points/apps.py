@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from points.page_cache import pages_changed
+
 # The models whose rows readers see on pages: saving or deleting one makes every cached page
 # stale (points/page_cache.py). Their querysets are ShownToReadersQuerySet, which does the same
 # for update() and the bulk methods. A new model that readers see belongs here.
@@ -36,7 +38,6 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from points import checks  # noqa: F401 - registers the system checks
-        from points.page_cache import pages_changed
         from points.roles import sync_editors_group
 
         # After auth's own post_migrate handler has created the permissions (points comes later
@@ -56,8 +57,6 @@ class PointsConfig(AppConfig):
 
 def comment_saved(sender, instance, created, **kwargs):
     """A comment or result report: new ones wait for moderation, any other may be shown."""
-    from points.page_cache import pages_changed
-
     if created and not sender.objects.is_shown(instance):
         return
     pages_changed()

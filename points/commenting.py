@@ -59,6 +59,7 @@ def post_comment(request, form) -> Posted:
     """Check a posted comment form and store its comment. A form shown again keeps everything
     the reader typed and gets a fresh token."""
     unexpected = set(form.data) - set(form.fields)
+    status, headers = 400, {}
     if unexpected:
         form.add_error(None, "The form contained fields we do not know. Please send it again.")
     elif form.is_valid() and form.is_expired():
@@ -72,11 +73,9 @@ def post_comment(request, form) -> Posted:
                 "You have sent several comments in a short time. Please wait a few minutes "
                 "and send this one again; your text is kept below.",
             )
-            form.refresh_token()
-            retry = str(settings.COMMENT_RATE_LIMIT_SECONDS)
-            return Posted(status=429, headers={"Retry-After": retry})
+            status, headers = 429, {"Retry-After": str(settings.COMMENT_RATE_LIMIT_SECONDS)}
     form.refresh_token()
-    return Posted(status=400)
+    return Posted(status=status, headers=headers)
 
 
 def show_own_comment(request, comment):

@@ -39,7 +39,6 @@ def environment(**options):
         "iso_date": iso_date,
         "long_date": long_date,
         "pluralize": defaultfilters.pluralize,
-        "floatformat": defaultfilters.floatformat,
         "default_if_none": defaultfilters.default_if_none,
         "add": defaultfilters.add,
         "urlencode": defaultfilters.urlencode,

@@ -262,6 +262,9 @@ def site_env(workdir: Path, secret_key: str, *, page_cache: bool) -> dict[str, s
         SECRET_KEY=secret_key,
         PAGE_CACHE_ENABLED=page_cache,
         PAGE_CACHE_SECONDS=600,
+        # As production runs (the settings' default): each worker keeps its connection. The
+        # harness closes it after every request, which cost ~1.5 ms of a point page's ~13.
+        CONN_MAX_AGE=600,
         COMMENTS_PER_PAGE=20,
         LOG_LEVEL="WARNING",
     )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", site_views.robots_txt, name="robots-txt"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("", include("points.urls")),
 ]
 

@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import date
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 
 from points.models import Status
 from tests.factories import (
@@ -63,6 +65,14 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(cl
 
     assert "Disallow: /admin/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_favicon_ico_leads_to_the_sites_icon_instead_of_a_404(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == static("favicon.svg")
+    assert finders.find("favicon.svg")
 
 
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])

@@ -6,7 +6,8 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
@@ -88,6 +89,12 @@ def healthz(request):
     response = JsonResponse({"status": "ok"})
     patch_cache_control(response, no_store=True)
     return response
+
+
+@require_safe
+def favicon(request):
+    """Browsers and feed readers ask for /favicon.ico whatever the page names: the site's icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 @require_safe

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from points.admin.drafts import DraftsAdminMixin
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -138,7 +139,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(DraftsAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -265,7 +266,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DraftsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from points.admin.drafts import DraftsAdminMixin
+from points.admin.pictures import PictureForm
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -103,6 +104,7 @@ class PictureFormMixin:
     """A picture's form, wherever it is edited: the picture itself is a click target, and
     static/admin/marker-picker.js writes the clicked spot, in percent, into the marker fields."""
 
+    form = PictureForm
     readonly_fields = ["marker_preview"]
 
     class Media:

@@ -2,7 +2,9 @@
 the page's address, publishes or discards them; readers and the page cache never see a draft."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
@@ -94,8 +96,14 @@ class TestSavingADraft:
         assert point.images.count() == 1
 
     def test_nothing_is_recorded_or_left_behind(self, editor_client, point):
-        save_draft(editor_client, point, slug=["bl23-renamed"])
+        response = save_draft(editor_client, point, slug=["bl23-renamed"])
 
+        said = [str(message) for message in get_messages(response.wsgi_request)]
+        assert said == [
+            "Draft saved. Readers still see the published “BL23 Shenshu” until you publish "
+            "the changes."
+        ]
+        assert not LogEntry.objects.exists()
         assert not PageRedirect.objects.exists()
         assert Point.objects.get().slug == "bl23-shenshu"
         # The history lists the publications only.
@@ -253,6 +261,8 @@ class TestPreviewOfTheUnsavedForm:
         point.refresh_from_db()
         assert point.summary == "Two finger-widths from the spine."
         assert not PendingChange.objects.exists()
+        assert not LogEntry.objects.exists()
+        assert "changed successfully" not in editor_client.get(change_url(point)).text
 
     def test_an_invalid_form_comes_back_with_its_errors(self, editor_client, point):
         data, _ = change_form(editor_client, point)

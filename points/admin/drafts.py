@@ -74,7 +74,11 @@ class DraftsAdminMixin:
         return super().get_queryset(request).annotate(has_pending_change=Exists(pending))
 
     def get_list_display(self, request):
-        return [*super().get_list_display(request), "unpublished_changes"]
+        """The "Unpublished changes" column beside the status, where an editor looks."""
+        columns = list(super().get_list_display(request))
+        at = columns.index("status") + 1 if "status" in columns else len(columns)
+        columns.insert(at, "unpublished_changes")
+        return columns
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), PendingChangeFilter]

@@ -165,6 +165,19 @@ class TestPublishingADraft:
         assert not PendingChange.objects.exists()
 
 
+    def test_a_change_of_position_in_the_list_keeps_the_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+        url = reverse("admin:points_point_changelist")
+        data = form_data(editor_client.get(url).text, "changelist-form")
+
+        response = editor_client.post(url, data | {"form-0-position": ["7"], "_save": "Save"})
+
+        assert response.status_code == 302
+        point.refresh_from_db()
+        assert point.position == 7
+        assert PendingChange.objects.get().form_data["summary"] == [NEW_SUMMARY]
+
+
 class TestDiscardingADraft:
     def test_asks_first_then_throws_the_draft_away(self, editor_client, point):
         save_draft(editor_client, point, summary=[NEW_SUMMARY])

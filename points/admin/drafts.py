@@ -113,6 +113,9 @@ class DraftsAdminMixin:
             return self.save_draft(request, object_id, form_url)
         page = self.get_object(request, unquote(object_id))
         context = self.drafts_context(request, page)
+        # A save from this form publishes what it shows; a change of position in the list
+        # (list_editable) leaves a draft alone.
+        request.drafts_publishing = True
         if context and context["drafts"]["pending"] and request.method in {"GET", "HEAD"}:
             request.drafts_shown = context["drafts"]["pending"]
         return super().changeform_view(
@@ -172,7 +175,7 @@ class DraftsAdminMixin:
         trial = getattr(request, "drafts_trial", None)
         if trial is not None:
             trial.page = form.instance
-        elif change:
+        elif change and getattr(request, "drafts_publishing", False):
             # Published: the draft the form showed is now the live page.
             PendingChange.objects.filter(
                 **{PendingChange.field_for(self.model): form.instance}

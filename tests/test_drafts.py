@@ -164,7 +164,6 @@ class TestPublishingADraft:
         assert section.heading == "Urinary Bladder 23 (Shenshu)"
         assert not PendingChange.objects.exists()
 
-
     def test_a_change_of_position_in_the_list_keeps_the_draft(self, editor_client, point):
         save_draft(editor_client, point, summary=[NEW_SUMMARY])
         url = reverse("admin:points_point_changelist")

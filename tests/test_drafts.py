@@ -177,6 +177,54 @@ class TestPublishingADraft:
         assert PendingChange.objects.get().form_data["summary"] == [NEW_SUMMARY]
 
 
+class TestTwoEditorsAtOnce:
+    @pytest.fixture
+    def colleague(self, django_user_model):
+        from django.contrib.auth.models import Group
+
+        user = django_user_model.objects.create_user(username="carl", is_staff=True)
+        user.groups.add(Group.objects.get(name="Editors"))
+        colleague = Client()
+        colleague.force_login(user)
+        return colleague
+
+    def test_updating_ones_own_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        response = save_draft(editor_client, point, summary=["Second thoughts."])
+
+        assert response.status_code == 302
+        assert PendingChange.objects.get().form_data["summary"] == ["Second thoughts."]
+
+    def test_a_draft_never_replaces_one_its_form_did_not_show(
+        self, editor_client, colleague, point
+    ):
+        data, _ = change_form(editor_client, point)  # opened before carl's draft
+        save_draft(colleague, point, summary=["Carl's summary."])
+
+        response = editor_client.post(
+            change_url(point), data | {"summary": [NEW_SUMMARY], "_save_draft": "x"}
+        )
+
+        assert response.status_code == 200
+        assert "carl saved unpublished changes on" in response.text
+        assert NEW_SUMMARY in response.text  # what edith typed is still in the form
+        assert PendingChange.objects.get().form_data["summary"] == ["Carl's summary."]
+
+    def test_publishing_keeps_a_draft_its_form_did_not_show(self, editor_client, colleague, point):
+        data, _ = change_form(editor_client, point)
+        save_draft(colleague, point, summary=["Carl's summary."])
+
+        response = editor_client.post(
+            change_url(point), data | {"summary": [NEW_SUMMARY], "_save": "Save"}, follow=True
+        )
+
+        point.refresh_from_db()
+        assert point.summary == NEW_SUMMARY
+        assert PendingChange.objects.get().form_data["summary"] == ["Carl's summary."]
+        assert "they were not part of what you published and are still waiting" in response.text
+
+
 class TestDiscardingADraft:
     def test_asks_first_then_throws_the_draft_away(self, editor_client, point):
         save_draft(editor_client, point, summary=[NEW_SUMMARY])

@@ -29,7 +29,7 @@ from points.views.points import PointPage
 
 # What a draft never keeps of the form as sent: the CSRF token and which button was pressed.
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
-NOT_KEPT |= {"_save_draft", "_preview"}
+NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen"}
 NO_NEW_FILES = (
     "A draft and a preview keep the text, not new picture files. Publish the changes to add "
     "the picture, or remove it from the form (choose the file again when you publish)."
@@ -39,10 +39,11 @@ PUBLIC_PAGES = {Point: PointPage(), Article: ArticlePage()}
 
 @dataclass
 class Trial:
-    """One rolled-back run of the admin's save: whether new files are refused, and the page as
-    saved (None until the form and its inlines were valid and saved)."""
+    """One rolled-back run of the admin's save: why the form is refused all the same (shown as
+    its error, or ""), and the page as saved (None until the form and its inlines were valid
+    and saved)."""
 
-    refuse_files: bool
+    refusal: str = ""
     page: object = None
 
 
@@ -133,6 +134,10 @@ class DraftsAdminMixin:
                 "preview_url": self.drafts_url("preview", page),
                 "discard_url": self.drafts_url("discard_draft", page),
                 "draft_preview_url": f"{page.get_absolute_url()}?draft=1",
+                # Which draft the form was filled from: publishing removes only that one.
+                "seen": request.POST.get("_draft_seen", "")
+                if request.method == "POST"
+                else getattr(pending, "version", ""),
             }
         }
 
@@ -144,8 +149,8 @@ class DraftsAdminMixin:
         form_class = super().get_form(request, obj, change, **kwargs)
         pending = getattr(request, "drafts_shown", None)
         trial = getattr(request, "drafts_trial", None)
-        refuse_files = trial is not None and trial.refuse_files and bool(request.FILES)
-        if pending is None and not refuse_files:
+        refusal = trial.refusal if trial is not None else ""
+        if pending is None and not refusal:
             return form_class
 
         class DraftForm(form_class):
@@ -156,8 +161,8 @@ class DraftsAdminMixin:
 
             def clean(self):
                 cleaned_data = super().clean()
-                if refuse_files:
-                    raise ValidationError(NO_NEW_FILES)
+                if refusal:
+                    raise ValidationError(refusal)
                 return cleaned_data
 
         DraftForm.__name__ = form_class.__name__
@@ -176,10 +181,13 @@ class DraftsAdminMixin:
         if trial is not None:
             trial.page = form.instance
         elif change and getattr(request, "drafts_publishing", False):
-            # Published: the draft the form showed is now the live page.
-            PendingChange.objects.filter(
-                **{PendingChange.field_for(self.model): form.instance}
-            ).delete()
+            pending = PendingChange.objects.of(form.instance)
+            if pending is None:
+                return
+            if pending.version == request.POST.get("_draft_seen"):
+                pending.delete()  # Published: the draft the form showed is now the live page.
+            else:
+                self.message_user(request, unseen_message(pending), messages.WARNING)
 
     def message_user(self, request, *args, **kwargs):
         if getattr(request, "drafts_trial", None) is None:  # A rolled-back save says nothing.
@@ -187,12 +195,12 @@ class DraftsAdminMixin:
 
     # Trying changes without keeping them
 
-    def try_changes(self, request, object_id, *, form_url, then, refuse_files=True):
+    def try_changes(self, request, object_id, *, form_url, then, refusal=""):
         """Run the admin's save of request.POST in a transaction that is always rolled back.
         Valid: (True, then(the saved page)), called before the rollback. Not valid: (False,
         the change form with its errors and everything typed)."""
         form_context = self.drafts_context(request, self.get_object(request, unquote(object_id)))
-        trial = request.drafts_trial = Trial(refuse_files=refuse_files)
+        trial = request.drafts_trial = Trial(refusal=refusal)
         try:
             with (
                 changes_rolled_back(),
@@ -207,13 +215,18 @@ class DraftsAdminMixin:
         return trial.page is not None, response
 
     def save_draft(self, request, object_id, form_url):
-        """Check the form as publishing would, then keep it as the page's pending change."""
+        """Check the form as publishing would, then keep it as the page's pending change
+        (unless it would replace another draft the editor has not seen)."""
+        page = self.get_object(request, unquote(object_id))
+        pending = page and PendingChange.objects.of(page)
+        refusal = NO_NEW_FILES if request.FILES else ""
+        if pending and pending.version != request.POST.get("_draft_seen"):
+            refusal = unseen_message(pending, saving_draft=True)
         valid, response = self.try_changes(
-            request, object_id, form_url=form_url, then=lambda page: None
+            request, object_id, form_url=form_url, then=lambda page: None, refusal=refusal
         )
         if not valid:
             return response
-        page = self.get_object(request, unquote(object_id))
         form_data = {name: values for name, values in request.POST.lists() if name not in NOT_KEPT}
         PendingChange.objects.update_or_create(
             **{PendingChange.field_for(self.model): page},
@@ -239,6 +252,7 @@ class DraftsAdminMixin:
             request,
             object_id,
             form_url=form_url,
+            refusal=NO_NEW_FILES if request.FILES else "",
             then=lambda page: page_view.render_changes(request, page, edit_url=form_url),
         )
         return response
@@ -301,3 +315,19 @@ class DraftsAdminMixin:
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/points/discard_draft.html", context)
+
+
+def unseen_message(pending, *, saving_draft=False):
+    """What to say when a save meets a draft its form was not filled from."""
+    when = (
+        f"{pending.saved_by_name} saved unpublished changes on {pending.saved_at:%d %B %Y, %H:%M}"
+    )
+    if saving_draft:
+        return (
+            f"{when} while you were editing; saving yours would replace them. Copy what you "
+            "typed, open the page again to see theirs, then save."
+        )
+    return (
+        f"{when}, after you opened the form: they were not part of what you published and are "
+        "still waiting. Open the page to publish or discard them."
+    )

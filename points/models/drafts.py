@@ -66,6 +66,11 @@ class PendingChange(models.Model):
             return "a former editor"
         return self.saved_by.get_full_name() or self.saved_by.get_username()
 
+    @property
+    def version(self):
+        """Tells this saving of the draft from later ones (the form says which it showed)."""
+        return self.saved_at.isoformat()
+
     def as_query_dict(self):
         """The form data as the admin reads a POST."""
         data = QueryDict(mutable=True)

@@ -29,7 +29,8 @@ SHOWN_RELATIONS = [
     ("Article", "references"),
     ("ArticleSection", "points"),
 ]
-# Not on any page: PageRedirect (answers only 404s, which are never cached).
+# Not on any page: PageRedirect (answers only 404s, which are never cached) and PendingChange
+# (an editor's draft, seen only in previews that are never cached).
 
 
 class PointsConfig(AppConfig):

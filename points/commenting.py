@@ -27,6 +27,7 @@ from points.client import client_hash
 from points.models import Comment, CommentStatus, Point, ResultReport
 from points.page_cache import OWN_COMMENTS_COOKIE
 from points.roles import EDITORS_GROUP
+from points.site_urls import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -233,8 +234,9 @@ def notify_editors_of_brake(comment):
         logger.exception("Could not email editors about the comment brake")
 
 
-def notify_reader_of_reply(comment):
-    """Email the reader once about the site's reply, if they asked for it."""
+def notify_reader_of_reply(request, comment):
+    """Email the reader once about the site's reply, if they asked for it, with the comment's
+    full address (SITE_URL, or the host the editor replied on)."""
     if not (comment.reply and comment.notify_on_reply and comment.email):
         return
     if comment.reply_notified_at:
@@ -245,7 +247,7 @@ def notify_reader_of_reply(comment):
             message=(
                 f"Hello {comment.name},\n\nYou wrote:\n\n{comment.text}\n\n"
                 f"Our reply:\n\n{comment.reply}\n\n"
-                f"Read it on the site: {settings.SITE_URL}{comment.get_absolute_url()}\n"
+                f"Read it on the site: {absolute_url(request, comment.get_absolute_url())}\n"
             ),
             from_email=None,
             recipient_list=[comment.email],

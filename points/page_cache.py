@@ -19,6 +19,8 @@ own cookie), whose pages are `Cache-Control: private`; anything but GET and HEAD
 200, responses that set cookies, and query strings the view does not declare.
 """
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import logging
@@ -40,6 +42,21 @@ VERSION_KEY = "pages-version"
 OWN_COMMENTS_COOKIE = "my_comments"
 
 
+# True while changes are tried out in a transaction that is always rolled back (an editor's
+# preview of a draft): they never reach readers, so they make no page stale.
+_rolled_back_changes = contextvars.ContextVar("rolled_back_changes", default=False)
+
+
+@contextlib.contextmanager
+def changes_rolled_back():
+    """Writes inside are rolled back afterwards (the caller's duty): cached pages stay valid."""
+    token = _rolled_back_changes.set(True)
+    try:
+        yield
+    finally:
+        _rolled_back_changes.reset(token)
+
+
 def pages_version():
     return cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, None)
 
@@ -47,7 +64,10 @@ def pages_version():
 def pages_changed(**kwargs):
     """Make every cached page stale. The version is replaced now, and again once the change is
     committed: a request served in between read the rows from before the change, and whatever
-    it stored is then under a version no longer used. (Outside a transaction, at once.)"""
+    it stored is then under a version no longer used. (Outside a transaction, at once.) Not
+    for changes made inside `changes_rolled_back()`."""
+    if _rolled_back_changes.get():
+        return
 
     def replace():
         try:

@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup, escape
 
+from points.editor_links import editor_links
 from points.site_urls import absolute_url
 
 
@@ -33,6 +34,7 @@ def environment(**options):
         "absolute": pass_context(absolute),
         "absolute_static": pass_context(absolute_static),
         "json_ld": json_ld,
+        "editor_links": editor_links,
     }
     env.filters |= {
         "date": defaultfilters.date,

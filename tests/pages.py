@@ -1,6 +1,7 @@
 """Helpers for reading pages in tests, and for sending their forms back as a browser would."""
 
 import re
+from html.parser import HTMLParser
 
 from django.urls import reverse
 
@@ -36,3 +37,62 @@ def post_comment(client, page, *, headers=None, **fields):
         "website": "",
     }
     return client.post(comment_url(page), data | fields, headers=headers)
+
+
+class _FormReader(HTMLParser):
+    """The fields of one <form> as a browser sends them: checked boxes only, selected options,
+    text areas' text; no submit buttons or file inputs."""
+
+    def __init__(self, form_id):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.fields = []
+        self.select = None
+        self.textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "disabled" in attrs:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self.select = name
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.fields.append((self.select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self.textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            name, text = self.textarea
+            # Browsers drop the newline that follows <textarea>.
+            self.fields.append((name, text[1:] if text.startswith("\n") else text))
+            self.textarea = None
+
+
+def form_data(html, form_id):
+    """The form's fields as {name: [values]}, to send back as the browser would."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    data = {}
+    for name, value in reader.fields:
+        data.setdefault(name, []).append(value)
+    return data

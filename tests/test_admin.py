@@ -14,6 +14,7 @@ from tests.factories import (
     png_bytes,
     upload,
 )
+from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,49 @@ def test_point_form_explains_an_inverted_duration_range(editor_client, content):
     point.refresh_from_db()
     assert point.duration_max_seconds is None
     assert Point.objects.count() == 1
+
+
+class TestAFormShownAgainSaysToChooseThePictureAgain:
+    """A browser cannot put a chosen file back into a form shown again with something to fix:
+    the picture field says so, naming the file, rather than looking as if it were kept."""
+
+    def test_on_the_picture_form(self, editor_client, point):
+        response = editor_client.post(
+            reverse("admin:points_pointimage_add"),
+            image_form(point, image=upload("bl23-side.png"), alt_text=""),
+        )
+
+        assert response.status_code == 200
+        assert "You chose “bl23-side.png”: choose it again before saving" in response.text
+
+    def test_on_a_points_pictures_when_another_field_is_wrong(self, editor_client, point):
+        url = reverse("admin:points_point_change", args=[point.pk])
+        data = form_data(editor_client.get(url).text, "point_form")
+        data |= {
+            "pinyin": [""],
+            "images-TOTAL_FORMS": ["2"],
+            "images-1-image": upload("bl23-side.png"),
+            "images-1-alt_text": ["BL23 from the side"],
+            "images-1-position": ["1"],
+        }
+
+        response = editor_client.post(url, data)
+
+        assert response.status_code == 200
+        assert "You chose “bl23-side.png”: choose it again before saving" in response.text
+        assert "BL23 from the side" in response.text  # the rest of what was typed is kept
+
+    def test_not_when_nothing_was_chosen(self, editor_client, point):
+        response = editor_client.post(
+            reverse("admin:points_pointimage_add"), image_form(point, image="", alt_text="")
+        )
+
+        assert "choose it again" not in response.text
+
+
+def test_the_slug_help_text_shows_a_real_address(editor_client, point):
+    """It read "/points//." when the help text was built from an empty slug."""
+    form = editor_client.get(reverse("admin:points_point_change", args=[point.pk])).text
+
+    assert "/points//" not in form
+    assert "/points/ then this, e.g. /points/bl23-shenshu/." in form

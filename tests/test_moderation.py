@@ -145,6 +145,24 @@ def test_a_reader_who_asked_is_emailed_once_about_the_reply(editor_client, point
     assert "Thanks!" in mail.outbox[0].body
 
 
+@pytest.mark.parametrize(
+    ("site_url", "host"),
+    [("", "http://testserver"), ("https://acupressure.example", "https://acupressure.example")],
+)
+def test_the_reply_email_links_to_the_comment_with_a_full_address(
+    settings, editor_client, point, site_url, host
+):
+    settings.SITE_URL = site_url
+    comment = make_comment(
+        point, status=CommentStatus.APPROVED, email="maria@example.org", notify_on_reply=True
+    )
+
+    reply(editor_client, comment, "Thanks!")
+
+    link = f"{host}/points/bl23-shenshu/#comment-{comment.pk}"
+    assert f"Read it on the site: {link}\n" in mail.outbox[0].body
+
+
 def test_a_reader_who_did_not_ask_gets_no_email(editor_client, point):
     comment = make_comment(point, status=CommentStatus.APPROVED, email="maria@example.org")
 

@@ -10,6 +10,8 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from points.admin.drafts import DraftsAdminMixin
+from points.admin.pictures import PictureForm
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -102,6 +104,7 @@ class PictureFormMixin:
     """A picture's form, wherever it is edited: the picture itself is a click target, and
     static/admin/marker-picker.js writes the clicked spot, in percent, into the marker fields."""
 
+    form = PictureForm
     readonly_fields = ["marker_preview"]
 
     class Media:
@@ -138,7 +141,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(DraftsAdminMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -265,7 +268,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(DraftsAdminMixin, admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]

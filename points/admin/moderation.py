@@ -96,4 +96,4 @@ class CommentAdmin(admin.ModelAdmin):
             obj.replied_at = timezone.now() if obj.reply else None
             obj.replied_by = request.user if obj.reply else None
         super().save_model(request, obj, form, change)
-        notify_reader_of_reply(obj)
+        notify_reader_of_reply(request, obj)

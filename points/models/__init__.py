@@ -8,6 +8,7 @@ from points.models.comments import (
     ResultSummary,
 )
 from points.models.disclaimer import Disclaimer
+from points.models.drafts import PendingChange
 from points.models.images import PointImage
 from points.models.points import (
     BodyArea,
@@ -47,6 +48,7 @@ __all__ = [
     "MapView",
     "Outcome",
     "PageRedirect",
+    "PendingChange",
     "Point",
     "PointAlias",
     "PointImage",

@@ -39,4 +39,5 @@ def author_detail(request, slug):
     if not articles.exists() and not request.user.is_staff:
         # An author page is public once they have a published article.
         raise Http404("No published articles by this author.")
-    return render(request, "points/author_detail.html", {"author": author, "articles": articles})
+    context = {"author": author, "articles": articles, "editable": author}
+    return render(request, "points/author_detail.html", context)

@@ -98,9 +98,8 @@ def condition_index(request):
 def condition_detail(request, slug):
     condition = get_object_or_404(Condition.objects.with_published_points(), slug=slug)
     points = condition.points.published().prefetch_related("images")
-    return render(
-        request, "points/condition_detail.html", {"condition": condition, "points": points}
-    )
+    context = {"condition": condition, "points": points, "editable": condition}
+    return render(request, "points/condition_detail.html", context)
 
 
 @require_safe
@@ -112,4 +111,5 @@ def body_area_detail(request, area):
     points = Point.objects.published().filter(body_area=area).prefetch_related("images")
     if not points:
         raise Http404("No published points in this area.")
-    return render(request, "points/body_area_detail.html", {"area": area, "points": points})
+    context = {"area": area, "points": points, "editable": (Point, {"body_area": area.value})}
+    return render(request, "points/body_area_detail.html", context)

@@ -10,11 +10,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 from django.views.static import serve
 
 from points.body_map import body_map
-from points.models import Article, Condition, Point
+from points.models import Article, Condition, Disclaimer, Point
 from points.page_cache import cache_public_page
 from points.routine import MAX_POINTS, routine_for
 from points.search import search as run_search
@@ -74,7 +75,9 @@ def routine(request):
 @require_safe
 @cache_public_page
 def disclaimer(request):
-    return render(request, "points/disclaimer.html")
+    return render(
+        request, "points/disclaimer.html", {"editable": SimpleLazyObject(Disclaimer.current)}
+    )
 
 
 @require_safe

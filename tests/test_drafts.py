@@ -1,0 +1,413 @@
+"""Changes that wait: an editor saves changes to a published page as a draft, previews them at
+the page's address, publishes or discards them; readers and the page cache never see a draft."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.contrib.messages import get_messages
+from django.test import Client
+from django.urls import reverse
+
+from points.models import PageRedirect, PendingChange, Point, PointAlias
+from points.page_cache import pages_version
+from tests.factories import make_article, make_point, make_section, upload
+from tests.pages import form_data
+
+pytestmark = pytest.mark.django_db
+
+NEW_SUMMARY = "A clearer summary, waiting for review."
+
+
+def change_url(page):
+    return reverse(f"admin:points_{page._meta.model_name}_change", args=[page.pk])
+
+
+def change_form(client, page):
+    """The page's change form as the browser would send it back, and the page's HTML."""
+    response = client.get(change_url(page))
+    assert response.status_code == 200
+    html = response.text
+    return form_data(html, f"{page._meta.model_name}_form"), html
+
+
+def save_draft(client, page, **changes):
+    data, _ = change_form(client, page)
+    data |= changes
+    return client.post(change_url(page), data | {"_save_draft": "Save as draft"})
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+class TestSavingADraft:
+    def test_leaves_the_live_page_as_it_was(self, editor_client, reader, point):
+        response = save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        assert response.status_code == 302
+        assert response["Location"] == change_url(point)
+        point.refresh_from_db()
+        assert point.summary == "Two finger-widths from the spine."
+        assert NEW_SUMMARY not in reader.get(point.get_absolute_url()).text
+        pending = PendingChange.objects.get(point=point)
+        assert pending.form_data["summary"] == [NEW_SUMMARY]
+        assert "csrfmiddlewaretoken" not in pending.form_data
+
+    def test_the_form_then_shows_the_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        data, html = change_form(editor_client, point)
+
+        assert data["summary"] == [NEW_SUMMARY]
+        assert "Unpublished changes saved by edith on" in html
+        assert 'value="Publish changes"' in html
+        assert 'value="Update draft"' in html
+        assert reverse("admin:points_point_discard_draft", args=[point.pk]) in html
+
+    def test_a_draft_is_checked_as_publishing_would_check_it(self, editor_client, point):
+        response = save_draft(
+            editor_client, point, duration_min_seconds=["120"], duration_max_seconds=["60"]
+        )
+
+        assert response.status_code == 200
+        assert "The longest duration must be at least the shortest duration." in response.text
+        assert 'name="_save_draft"' in response.text  # the buttons are still there
+        assert not PendingChange.objects.exists()
+
+    def test_a_draft_keeps_no_new_picture_file_and_says_so(self, editor_client, point):
+        data, _ = change_form(editor_client, point)
+        data |= {
+            "summary": [NEW_SUMMARY],
+            "images-TOTAL_FORMS": ["2"],
+            "images-1-image": upload(),
+            "images-1-alt_text": ["A second picture"],
+            "images-1-marker_x": [""],
+            "images-1-marker_y": [""],
+            "images-1-position": ["1"],
+        }
+
+        response = editor_client.post(change_url(point), data | {"_save_draft": "Save"})
+
+        assert response.status_code == 200
+        assert "keep the text, not new picture files" in response.text
+        assert NEW_SUMMARY in response.text  # what was typed is still there
+        assert not PendingChange.objects.exists()
+        assert point.images.count() == 1
+
+    def test_nothing_is_recorded_or_left_behind(self, editor_client, point):
+        response = save_draft(editor_client, point, slug=["bl23-renamed"])
+
+        said = [str(message) for message in get_messages(response.wsgi_request)]
+        assert said == [
+            "Draft saved. Readers still see the published “BL23 Shenshu” until you publish "
+            "the changes."
+        ]
+        assert not LogEntry.objects.exists()
+        assert not PageRedirect.objects.exists()
+        assert Point.objects.get().slug == "bl23-shenshu"
+        # The history lists the publications only.
+        history = editor_client.get(reverse("admin:points_point_history", args=[point.pk]))
+        assert "bl23-renamed" not in history.text
+
+    def test_the_notice_says_when_and_the_save_button_stays(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        messages = editor_client.get(change_url(point)).text
+
+        assert 'name="_save"' in messages
+        assert "Preview the draft on the site" in messages
+
+
+class TestPublishingADraft:
+    def test_publishes_the_page_with_its_inlines(self, editor_client, reader, point):
+        image = point.images.get()
+        data, _ = change_form(editor_client, point)
+        data |= {
+            "summary": [NEW_SUMMARY],
+            "aliases-TOTAL_FORMS": ["1"],
+            "aliases-0-name": ["Sea of Vitality"],
+            "aliases-0-kind": [PointAlias._meta.get_field("kind").choices[0][0]],
+            "images-0-alt_text": ["BL23, two finger-widths from the spine"],
+        }
+        assert editor_client.post(change_url(point), data | {"_save_draft": "x"}).status_code == 302
+        assert not point.aliases.exists()
+
+        data, _ = change_form(editor_client, point)  # the form as the draft fills it
+        response = editor_client.post(change_url(point), data | {"_save": "Publish changes"})
+
+        assert response.status_code == 302
+        point.refresh_from_db()
+        assert point.summary == NEW_SUMMARY
+        assert list(point.aliases.values_list("name", flat=True)) == ["Sea of Vitality"]
+        image.refresh_from_db()
+        assert image.alt_text == "BL23, two finger-widths from the spine"
+        assert not PendingChange.objects.exists()
+        assert NEW_SUMMARY in reader.get(point.get_absolute_url()).text
+
+    def test_an_article_draft_with_its_sections(self, editor_client, reader):
+        article = make_article(title="Acupressure for back pain")
+        section = make_section(article, heading="Urinary Bladder 23")
+        data, _ = change_form(editor_client, article)
+        data |= {"sections-0-heading": ["Urinary Bladder 23 (Shenshu)"]}
+        editor_client.post(change_url(article), data | {"_save_draft": "x"})
+        section.refresh_from_db()
+        assert section.heading == "Urinary Bladder 23"
+        assert "Urinary Bladder 23 (Shenshu)" not in reader.get(article.get_absolute_url()).text
+        preview = editor_client.get(f"{article.get_absolute_url()}?draft=1")
+        assert "Urinary Bladder 23 (Shenshu)" in preview.text
+
+        data, _ = change_form(editor_client, article)
+        editor_client.post(change_url(article), data | {"_save": "Publish changes"})
+
+        section.refresh_from_db()
+        assert section.heading == "Urinary Bladder 23 (Shenshu)"
+        assert not PendingChange.objects.exists()
+
+    def test_a_change_of_position_in_the_list_keeps_the_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+        url = reverse("admin:points_point_changelist")
+        data = form_data(editor_client.get(url).text, "changelist-form")
+
+        response = editor_client.post(url, data | {"form-0-position": ["7"], "_save": "Save"})
+
+        assert response.status_code == 302
+        point.refresh_from_db()
+        assert point.position == 7
+        assert PendingChange.objects.get().form_data["summary"] == [NEW_SUMMARY]
+
+
+class TestTwoEditorsAtOnce:
+    @pytest.fixture
+    def colleague(self, django_user_model):
+        from django.contrib.auth.models import Group
+
+        user = django_user_model.objects.create_user(username="carl", is_staff=True)
+        user.groups.add(Group.objects.get(name="Editors"))
+        colleague = Client()
+        colleague.force_login(user)
+        return colleague
+
+    def test_updating_ones_own_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        response = save_draft(editor_client, point, summary=["Second thoughts."])
+
+        assert response.status_code == 302
+        assert PendingChange.objects.get().form_data["summary"] == ["Second thoughts."]
+
+    def test_a_draft_never_replaces_one_its_form_did_not_show(
+        self, editor_client, colleague, point
+    ):
+        data, _ = change_form(editor_client, point)  # opened before carl's draft
+        save_draft(colleague, point, summary=["Carl's summary."])
+
+        response = editor_client.post(
+            change_url(point), data | {"summary": [NEW_SUMMARY], "_save_draft": "x"}
+        )
+
+        assert response.status_code == 200
+        assert "carl saved unpublished changes on" in response.text
+        assert NEW_SUMMARY in response.text  # what edith typed is still in the form
+        assert PendingChange.objects.get().form_data["summary"] == ["Carl's summary."]
+
+    def test_publishing_keeps_a_draft_its_form_did_not_show(self, editor_client, colleague, point):
+        data, _ = change_form(editor_client, point)
+        save_draft(colleague, point, summary=["Carl's summary."])
+
+        response = editor_client.post(
+            change_url(point), data | {"summary": [NEW_SUMMARY], "_save": "Save"}, follow=True
+        )
+
+        point.refresh_from_db()
+        assert point.summary == NEW_SUMMARY
+        assert PendingChange.objects.get().form_data["summary"] == ["Carl's summary."]
+        assert "they were not part of what you published and are still waiting" in response.text
+
+
+class TestDiscardingADraft:
+    def test_asks_first_then_throws_the_draft_away(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+        url = reverse("admin:points_point_discard_draft", args=[point.pk])
+
+        confirmation = editor_client.get(url)
+        assert confirmation.status_code == 200
+        assert "This cannot be undone" in confirmation.text
+        assert PendingChange.objects.exists()
+
+        response = editor_client.post(url)
+
+        assert response["Location"] == change_url(point)
+        assert not PendingChange.objects.exists()
+        data, html = change_form(editor_client, point)
+        assert data["summary"] == ["Two finger-widths from the spine."]
+        assert "Unpublished changes saved by" not in html
+
+
+class TestPreviewOfADraft:
+    def test_the_editor_sees_the_draft_at_the_real_address(self, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+
+        response = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+
+        assert response.status_code == 200
+        assert NEW_SUMMARY in response.text
+        assert "Preview of unpublished changes." in response.text
+        assert "Saved as a draft by edith" in response.text
+        assert change_url(point) in response.text
+        assert "private" in response["Cache-Control"]
+        assert "no-cache" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex"
+        assert '<meta name="robots" content="noindex, nofollow">' in response.text
+        point.refresh_from_db()
+        assert point.summary == "Two finger-widths from the spine."
+
+    def test_readers_get_the_live_page_and_the_cache_is_untouched(
+        self, editor_client, reader, point
+    ):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY], slug=["bl23-renamed"])
+        first = reader.get(point.get_absolute_url())
+        assert first["X-Page-Cache"] == "miss"
+        version = pages_version()
+
+        preview = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+        asked = reader.get(f"{point.get_absolute_url()}?draft=1")
+        again = reader.get(point.get_absolute_url())
+
+        assert NEW_SUMMARY in preview.text
+        assert pages_version() == version  # a rolled-back preview marks nothing stale
+        assert asked.status_code == 200
+        assert NEW_SUMMARY not in asked.text
+        assert "Preview of unpublished changes" not in asked.text
+        assert "X-Page-Cache" not in asked  # an address with ?draft=1 is never kept
+        assert again["X-Page-Cache"] == "hit"
+        assert again.content == first.content
+        assert not PageRedirect.objects.exists()
+
+    def test_without_a_draft_the_editor_sees_the_live_page(self, editor_client, point):
+        response = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+
+        assert response.status_code == 200
+        assert "Preview of unpublished changes" not in response.text
+
+    def test_a_draft_that_no_longer_fits_sends_the_editor_to_the_form(self, editor_client, point):
+        save_draft(editor_client, point, slug=["bl24-taken"])
+        make_point(slug="bl24-taken")
+
+        response = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+
+        assert response.status_code == 302
+        assert response["Location"] == change_url(point)
+        form = editor_client.get(response["Location"])
+        assert "no longer pass the form" in form.text
+        assert "Point with this Slug already exists." in form.text
+
+
+class TestPreviewOfTheUnsavedForm:
+    def preview_url(self, point):
+        return reverse("admin:points_point_preview", args=[point.pk])
+
+    def test_shows_the_page_as_the_form_would_make_it(self, editor_client, point):
+        data, html = change_form(editor_client, point)
+        assert f'formaction="{self.preview_url(point)}" formtarget="_blank"' in html
+
+        response = editor_client.post(self.preview_url(point), data | {"summary": NEW_SUMMARY})
+
+        assert response.status_code == 200
+        assert NEW_SUMMARY in response.text
+        assert "The change form as it is now, not saved" in response.text
+        assert "no-cache" in response["Cache-Control"]
+        assert response["X-Robots-Tag"] == "noindex"
+        point.refresh_from_db()
+        assert point.summary == "Two finger-widths from the spine."
+        assert not PendingChange.objects.exists()
+        assert not LogEntry.objects.exists()
+        assert "changed successfully" not in editor_client.get(change_url(point)).text
+
+    def test_an_invalid_form_comes_back_with_its_errors(self, editor_client, point):
+        data, _ = change_form(editor_client, point)
+        data |= {"summary": [NEW_SUMMARY], "duration_min_seconds": ["120"]}
+        data |= {"duration_max_seconds": ["60"]}
+
+        response = editor_client.post(self.preview_url(point), data)
+
+        assert response.status_code == 200
+        assert "The longest duration must be at least the shortest duration." in response.text
+        assert NEW_SUMMARY in response.text
+        # Sent from the preview's tab, the form still saves to the change form's address.
+        assert f'action="{change_url(point)}"' in response.text
+
+    def test_is_protected_against_forged_posts(self, editor, point):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(editor)
+        data, _ = change_form(browser, point)
+        data.pop("csrfmiddlewaretoken")
+
+        response = browser.post(self.preview_url(point), data)
+
+        assert response.status_code == 403
+
+    def test_answers_only_posts(self, editor_client, point):
+        assert editor_client.get(self.preview_url(point)).status_code == 405
+
+
+class TestTheListsShowUnpublishedChanges:
+    def test_column_and_filter(self, editor_client, point):
+        other = make_point(code="GB30", pinyin="Huantiao")
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+        url = reverse("admin:points_point_changelist")
+
+        everything = editor_client.get(url)
+        waiting = editor_client.get(f"{url}?unpublished=yes")
+        not_waiting = editor_client.get(f"{url}?unpublished=no")
+
+        assert "Unpublished changes" in everything.text
+        assert list(waiting.context["cl"].result_list) == [point]
+        assert list(not_waiting.context["cl"].result_list) == [other]
+
+    def test_the_article_list_too(self, editor_client):
+        article = make_article()
+        save_draft(editor_client, article, summary=["A new summary."])
+
+        response = editor_client.get(
+            reverse("admin:points_article_changelist") + "?unpublished=yes"
+        )
+
+        assert list(response.context["cl"].result_list) == [article]
+
+
+class TestPermissions:
+    @pytest.fixture
+    def viewer(self, django_user_model):
+        """Staff who may look at points but not change them."""
+        user = django_user_model.objects.create_user(username="vic", is_staff=True)
+        user.user_permissions.add(Permission.objects.get(codename="view_point"))
+        viewer = Client()
+        viewer.force_login(user)
+        return viewer
+
+    def test_staff_who_cannot_change_get_no_draft_or_preview(self, viewer, editor_client, point):
+        save_draft(editor_client, point, summary=[NEW_SUMMARY])
+        data, _ = change_form(editor_client, point)
+
+        form = viewer.get(change_url(point)).text
+        saved = viewer.post(change_url(point), data | {"_save_draft": "x"})
+        previewed = viewer.post(reverse("admin:points_point_preview", args=[point.pk]), data)
+        discarded = viewer.post(reverse("admin:points_point_discard_draft", args=[point.pk]))
+        page = viewer.get(f"{point.get_absolute_url()}?draft=1")
+
+        assert "_save_draft" not in form
+        assert NEW_SUMMARY not in form
+        assert saved.status_code == 403
+        assert previewed.status_code == 403
+        assert discarded.status_code == 403
+        assert NEW_SUMMARY not in page.text
+        assert PendingChange.objects.get().form_data["summary"] == [NEW_SUMMARY]
+
+    def test_the_draft_buttons_are_only_on_published_pages(self, editor_client):
+        draft_page = make_point(status="draft")
+
+        _, html = change_form(editor_client, draft_page)
+
+        assert 'name="_save_draft"' not in html
+        assert 'name="_preview"' in html

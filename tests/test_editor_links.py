@@ -1,0 +1,80 @@
+"""Editors on the public site: "Edit this page" and "History" on every page they may change;
+readers never see them, and a page with them is never kept by the page cache."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from points.models import BodyArea, Disclaimer
+from tests.factories import make_article, make_condition
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(point):
+    """Every kind of public page an editor can change, with the admin object behind it."""
+    condition = make_condition(name="Sciatica", slug="sciatica")
+    point.conditions.add(condition)
+    article = make_article()
+    disclaimer = Disclaimer.objects.create(pk=1, title="Disclaimer", body="Not advice.")
+    return {
+        point.get_absolute_url(): ("point", point),
+        article.get_absolute_url(): ("article", article),
+        article.author.get_absolute_url(): ("author", article.author),
+        condition.get_absolute_url(): ("condition", condition),
+        reverse("points:disclaimer"): ("disclaimer", disclaimer),
+    }
+
+
+def test_editors_see_edit_and_history_on_every_page_they_can_change(editor_client, pages):
+    for url, (model_name, page) in pages.items():
+        response = editor_client.get(url)
+
+        edit = reverse(f"admin:points_{model_name}_change", args=[page.pk])
+        history = reverse(f"admin:points_{model_name}_history", args=[page.pk])
+        assert '<nav class="editor-links" aria-label="Editing">' in response.text, url
+        assert f'<a href="{edit}">Edit this page</a>' in response.text, url
+        assert f'<a href="{history}">History</a>' in response.text, url
+        assert "private" in response["Cache-Control"], url
+
+
+def test_a_body_area_page_links_to_its_points_in_the_admin(editor_client, point):
+    response = editor_client.get(reverse("points:body-area-detail", args=[BodyArea.LOWER_BACK]))
+
+    changelist = reverse("admin:points_point_changelist")
+    assert f'<a href="{changelist}?body_area=lower-back">Edit these points</a>' in response.text
+
+
+def test_readers_never_see_them(client, pages):
+    for url in pages:
+        response = client.get(url)
+
+        assert response.status_code == 200, url
+        assert "editor-links" not in response.text, url
+        assert "Edit this page" not in response.text, url
+
+
+def test_staff_who_may_not_change_a_page_do_not_see_them(django_user_model, point):
+    user = django_user_model.objects.create_user(username="vic", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_point"))
+    viewer = Client()
+    viewer.force_login(user)
+
+    assert "Edit this page" not in viewer.get(point.get_absolute_url()).text
+
+
+def test_an_editors_page_is_never_kept_or_served_to_a_reader(editor_client, client, point):
+    editors = editor_client.get(point.get_absolute_url())
+    first = client.get(point.get_absolute_url())
+    second = client.get(point.get_absolute_url())
+    editors_again = editor_client.get(point.get_absolute_url())
+
+    assert "Edit this page" in editors.text
+    assert "X-Page-Cache" not in editors  # never stored
+    assert first["X-Page-Cache"] == "miss"  # the editor's page was not kept for readers
+    assert second["X-Page-Cache"] == "hit"
+    assert "Edit this page" not in second.text
+    assert "X-Page-Cache" not in editors_again  # nor is a reader's page served to editors
+    assert "Edit this page" in editors_again.text

@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from points.admin.revisions import RevisionAdmin
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -138,7 +139,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(RevisionAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -228,7 +229,7 @@ class PointAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointImage)
-class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
+class PointImageAdmin(PictureFormMixin, RevisionAdmin):
     list_display = ["preview", "alt_text", "is_decorative", "point", "caption", "position"]
     list_filter = ["is_decorative", "point"]
     fields = ["point", *PICTURE_FIELDS]
@@ -243,7 +244,7 @@ class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(RevisionAdmin):
     list_display = ["name", "slug", "point_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -265,7 +266,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -285,20 +286,20 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(RevisionAdmin):
     list_display = ["title", "authors", "year", "publication"]
     search_fields = ["title", "authors", "publication", "doi"]
     list_filter = ["year"]
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(RevisionAdmin):
     list_display = ["name", "credential", "is_team"]
     search_fields = ["name", "credential"]
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RevisionAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -309,7 +310,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(admin.ModelAdmin):
+class DisclaimerAdmin(RevisionAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]

@@ -10,6 +10,7 @@ from points import commenting
 from points.forms import CommentForm
 from points.page_cache import cache_public_page
 from points.security import limit_form_body, require_same_origin
+from points.trash import gone_or_404
 
 
 class CommentedPage:
@@ -37,7 +38,9 @@ class CommentedPage:
 
     def detail(self, request, slug):
         pages = self.model.objects.viewable_by(request.user).with_page_relations()
-        page = get_object_or_404(pages, slug=slug)
+        page = pages.filter(slug=slug).first()
+        if page is None:
+            return gone_or_404(request, self.model, slug)
         return self.render(request, page, CommentForm(page=page))
 
     def comment(self, request, slug):

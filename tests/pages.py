@@ -2,6 +2,7 @@
 
 import re
 
+from django import forms
 from django.urls import reverse
 
 
@@ -36,3 +37,37 @@ def post_comment(client, page, *, headers=None, **fields):
         "website": "",
     }
     return client.post(comment_url(page), data | fields, headers=headers)
+
+
+def form_data(form):
+    """What a browser sends back for an unchanged admin form."""
+    data = {}
+    for bound in form:
+        value, field, name = bound.value(), bound.field, bound.html_name
+        if isinstance(field, forms.FileField):
+            continue
+        if isinstance(field.widget, forms.MultiWidget):
+            parts = value if isinstance(value, list) else field.widget.decompress(value)
+            for index, part in enumerate(parts):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(field, forms.BooleanField):
+            if value:
+                data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(getattr(item, "pk", item)) for item in value]
+        else:
+            data[name] = "" if value is None else str(getattr(value, "pk", value))
+    return data
+
+
+def change_form(client, obj):
+    """(url, data) of an item's admin change form, filled in as it is, inlines included."""
+    url = reverse(f"admin:points_{obj._meta.model_name}_change", args=[obj.pk])
+    context = client.get(url).context
+    data = form_data(context["adminform"].form)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        data |= form_data(formset.management_form)
+        for form in formset.forms:
+            data |= form_data(form)
+    return url, data

@@ -4,6 +4,7 @@ two revisions of an item differ, field by field and inline by inline, in words a
 Readers' comments are never recorded: they hold readers' email addresses.
 """
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass, field
@@ -12,9 +13,10 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models
+from django.utils import timezone
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import capfirst
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 # What each recorded model brings along in its revisions: the rows edited on its change form.
 FOLLOWED = {
@@ -51,6 +53,27 @@ def version_of(obj, revision=None):
         serialized_data=serializers.serialize("json", [obj]),
         object_repr=str(obj),
     )
+
+
+def record_revision(objs, *, user, comment):
+    """Record `objs` as they are now, each with its inline rows, as one revision, outside
+    whatever revision the request is making (for states that must be kept before a change: an
+    item about to be deleted, or one saved for the first time since revisions began)."""
+    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    Version.objects.bulk_create(version_of(obj, revision) for obj in objs)
+    return revision
+
+
+def record_first_state(model, pk):
+    """An item changed for the first time since revisions began (the demo content, say) has
+    its state before the change recorded first, so its history can say what changed."""
+    obj = model._base_manager.filter(pk=pk).first()
+    if obj is None or Version.objects.get_for_object(obj).exists():
+        return
+    rows = [obj]
+    for name, _, _ in inline_relations(model):
+        rows += getattr(obj, name).all()
+    record_revision(rows, user=None, comment="As it was before revisions were kept.")
 
 
 def inline_relations(model):
@@ -151,7 +174,19 @@ def changed_fields(model, old, new):
 def values_differ(a, b):
     if isinstance(a, list) or isinstance(b, list):
         return sorted(map(str, a or [])) != sorted(map(str, b or []))
-    return (a if a is not None else "") != (b if b is not None else "")
+    return comparable(a) != comparable(b)
+
+
+def comparable(value):
+    """A value as an editor sees it: browsers send line breaks as CRLF, and the admin's date
+    fields keep whole seconds, neither of which is a change."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, datetime.datetime):
+        return value.replace(microsecond=0)
+    return value
 
 
 def describe_changes(model, old, new):
@@ -210,7 +245,7 @@ def compare_rows(model, old_values, new_values):
         changed = values_differ(a, b)
         old_text, new_text = display_value(model_field, a), display_value(model_field, b)
         if changed and isinstance(a, str) and isinstance(b, str) and not model_field.choices:
-            old_html, new_html = word_diff(a, b)
+            old_html, new_html = word_diff(comparable(a), comparable(b))
         else:
             old_html, new_html = escape(old_text), escape(new_text)
         rows.append(Row(field_label(model_field), old_html, new_html, changed))

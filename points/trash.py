@@ -15,10 +15,11 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from reversion.models import Revision, Version
 
 from points.models import Article, Author, Condition, Point, PointImage, Reference, Reviewer
-from points.revisions import inline_relations, version_of
+from points.revisions import inline_relations, record_revision
 from points.validators import PictureField, delete_files
 
 TRASH_DAYS = 30
@@ -32,15 +33,12 @@ def record_deletion(objs, *, user):
     """Keep `objs` (about to be deleted) in the trash: one revision for each, holding the item,
     its inline rows, and the items that link to it."""
     for obj in objs:
-        revision = Revision.objects.create(
-            date_created=timezone.now(), user=user, comment="Deleted."
-        )
         rows = [obj]
         for name, _, _ in inline_relations(type(obj)):
             rows += getattr(obj, name).all()
         for name in LINKED_FROM.get(type(obj), []):
             rows += getattr(obj, name).all()
-        Version.objects.bulk_create(version_of(row, revision) for row in rows)
+        record_revision(rows, user=user, comment="Deleted.")
 
 
 @dataclass
@@ -132,11 +130,15 @@ def gone_or_404(request, model, slug):
         values = version.field_dict
         if values.get("slug") == slug and values.get("status") == "published":
             if not model._base_manager.filter(pk=version.object_id).exists():
-                return render(
+                response = render(
                     request,
                     "410.html",
                     {"kind": model._meta.verbose_name, "name": version.object_repr},
                     status=410,
                 )
+                # Browsers keep a 410 without headers for ever (Chromium does); the page
+                # must come back when the item is recovered.
+                add_never_cache_headers(response)
+                return response
             break
     raise Http404(f"No {model._meta.verbose_name} at this address.")

@@ -43,7 +43,7 @@ def edited_point(editor_client, point):
 
 
 def test_each_admin_save_is_a_revision_with_its_editor_and_note(edited_point, editor):
-    first, second = versions_of(edited_point)
+    *_, first, second = versions_of(edited_point)
 
     assert second.revision.user == editor
     assert second.revision.comment == "Clearer steps"
@@ -57,6 +57,7 @@ def test_history_names_exactly_the_fields_that_changed(editor_client, edited_poi
     response = editor_client.get(history_url(edited_point))
 
     assert response.status_code == 200
+    assert "As it was before revisions were kept." in response.text
     assert "Changed How to find it." in response.text
     assert "Clearer steps" in response.text
     assert "Changed Pinyin" not in response.text
@@ -73,7 +74,7 @@ def test_history_names_inline_changes(editor_client, point):
 
 
 def test_compare_shows_two_versions_side_by_side_with_word_differences(editor_client, edited_point):
-    first, second = versions_of(edited_point)
+    *_, first, second = versions_of(edited_point)
     url = reverse("admin:points_point_compare", args=[edited_point.pk])
 
     response = editor_client.get(url, {"old": first.pk, "new": second.pk})
@@ -85,7 +86,7 @@ def test_compare_shows_two_versions_side_by_side_with_word_differences(editor_cl
 
 
 def test_compare_with_no_two_versions_chosen_says_so(editor_client, edited_point):
-    first, _ = versions_of(edited_point)
+    *_, first, _ = versions_of(edited_point)
     url = reverse("admin:points_point_compare", args=[edited_point.pk])
 
     for query in ({}, {"old": first.pk, "new": first.pk}, {"old": "x", "new": "<b>"}):
@@ -97,7 +98,7 @@ def test_compare_with_no_two_versions_chosen_says_so(editor_client, edited_point
 def test_compare_escapes_what_editors_typed(editor_client, point):
     save(editor_client, point)
     save(editor_client, point, how_to_find="<script>alert(1)</script>")
-    first, second = versions_of(point)
+    *_, first, second = versions_of(point)
 
     response = editor_client.get(
         reverse("admin:points_point_compare", args=[point.pk]),
@@ -111,7 +112,7 @@ def test_compare_escapes_what_editors_typed(editor_client, point):
 def test_restoring_asks_first_then_makes_the_old_version_current_for_readers(
     editor_client, client, edited_point
 ):
-    first, _ = versions_of(edited_point)
+    *_, first, _ = versions_of(edited_point)
     page = edited_point.get_absolute_url()
     assert "Find the top of the hip bone." in client.get(page).text  # now in the page cache
     url = reverse("admin:points_point_restore", args=[edited_point.pk, first.pk])
@@ -127,14 +128,14 @@ def test_restoring_asks_first_then_makes_the_old_version_current_for_readers(
     assert response.status_code == 302
     edited_point.refresh_from_db()
     assert edited_point.how_to_find == "Find the waist."
-    assert len(versions_of(edited_point)) == 3  # a new version: the restore can be undone
+    assert len(versions_of(edited_point)) == 4  # a new version: the restore can be undone
     assert "Restored the version of" in versions_of(edited_point)[-1].revision.comment
     assert "Find the waist." in client.get(page).text
     assert edited_point.images.count() == 1
 
 
 def test_a_restore_can_be_undone(editor_client, edited_point):
-    first, second = versions_of(edited_point)
+    *_, first, second = versions_of(edited_point)
     editor_client.post(reverse("admin:points_point_restore", args=[edited_point.pk, first.pk]))
 
     editor_client.post(reverse("admin:points_point_restore", args=[edited_point.pk, second.pk]))
@@ -206,7 +207,7 @@ def test_restoring_a_section_linking_a_deleted_point_changes_nothing(editor_clie
 
 @pytest.mark.parametrize("page", ["history", "compare", "restore"])
 def test_revisions_are_for_editors_only(client, django_user_model, edited_point, page):
-    first, second = versions_of(edited_point)
+    *_, first, second = versions_of(edited_point)
     urls = {
         "history": history_url(edited_point),
         "compare": reverse("admin:points_point_compare", args=[edited_point.pk])

@@ -125,6 +125,7 @@ def test_deleted_page_answers_410_with_links_onward_and_works_again_once_recover
     assert "This page has been removed" in gone.text
     assert reverse("points:point-index") in gone.text
     assert reverse("points:search") in gone.text
+    assert "no-store" in gone["Cache-Control"]  # or browsers keep the 410 for ever
 
     response = recover(editor_client, linked_point)
 

@@ -71,13 +71,15 @@ class RevisionAdmin(admin.ModelAdmin):
         return [name for name in super().get_fields(request, obj) if name != NOTE_FIELD]
 
     def get_fieldsets(self, request, obj=None):
-        note = ("Note about this change", {"fields": [NOTE_FIELD]})
+        note = ("About this save", {"fields": [NOTE_FIELD]})
         return [*super().get_fieldsets(request, obj), note]
 
     # Saving: one revision for the item and its inline rows.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         with reversion.create_revision(), keep_files_of_deleted_rows():
             reversion.set_user(request.user)
+            if object_id and request.method == "POST":
+                revisions.record_first_state(self.model, unquote(object_id))
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):

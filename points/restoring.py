@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
+from points.models.publishing import KeepsOldURLs, redirect_old_path
 from points.revisions import inline_relations
 from points.validators import PictureField, keep_files_of_deleted_rows
 
@@ -89,9 +90,14 @@ def bring_back(user, comment):
 
 
 def revert(version):
-    version.revert()
-    # A raw save leaves "last updated" as recorded; readers should see when it changed.
     model = version._model
+    before = model._base_manager.filter(pk=version.object_id).first()
+    version.revert()
+    after = model._base_manager.get(pk=version.object_id)
+    # A raw save skips the model's save(): keep the address a restore moves away from working,
+    # and tell readers when the page changed (not when the restored version was made).
+    if isinstance(before, KeepsOldURLs) and before.slug != after.slug:
+        redirect_old_path(before.get_absolute_url(), after.get_absolute_url())
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         model._base_manager.filter(pk=version.object_id).update(updated_at=timezone.now())
 

@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import capfirst
 from reversion.models import Revision, Version
@@ -221,6 +222,10 @@ def display_value(model_field, value):
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     if model_field.many_to_many or model_field.many_to_one:
         target = model_field.related_model
         pks = value if isinstance(value, list) else [value]
@@ -237,9 +242,21 @@ class Row:
     changed: bool
 
 
+class Rows(list):
+    """A comparison's rows, those that differ apart from those that do not."""
+
+    @property
+    def changed(self):
+        return [row for row in self if row.changed]
+
+    @property
+    def same(self):
+        return [row for row in self if not row.changed]
+
+
 def compare_rows(model, old_values, new_values):
     """Rows of (label, old, new) for every shown field; long texts get word-level marks."""
-    rows = []
+    rows = Rows()
     for model_field in shown_fields(model):
         a, b = old_values.get(model_field.attname), new_values.get(model_field.attname)
         changed = values_differ(a, b)
@@ -281,6 +298,14 @@ def joined(parts):
 class InlineComparison:
     label: str
     items: list  # [(name, state, rows)]; state: "added", "removed", "changed", "same"
+
+    @property
+    def differing(self):
+        return [item for item in self.items if item[1] != "same"]
+
+    @property
+    def same_names(self):
+        return [name for name, state, _ in self.items if state == "same"]
 
 
 def compare_inlines(model, old, new):

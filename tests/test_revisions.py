@@ -155,6 +155,17 @@ def test_restoring_removes_pictures_added_since_and_keeps_them_in_the_trash(edit
     assert default_storage.exists(added.image.name)
 
 
+def test_restoring_an_old_address_keeps_the_newer_one_working(editor_client, client, point):
+    save(editor_client, point)
+    save(editor_client, point, slug="bl23-new")
+    first = versions_of(point)[0]
+
+    editor_client.post(reverse("admin:points_point_restore", args=[point.pk, first.pk]))
+
+    assert client.get("/points/bl23-shenshu/").status_code == 200
+    assert client.get("/points/bl23-new/")["Location"] == "/points/bl23-shenshu/"
+
+
 def test_restoring_a_slug_now_used_by_another_point_changes_nothing(editor_client, point):
     save(editor_client, point)
     save(editor_client, point, slug="bl23-new", how_to_find="New steps.")

@@ -59,7 +59,8 @@ def point_usage(point):
         )
     pictures = point.images.count()
     if pictures:
-        sentences.append(f"Has {counted(pictures, 'picture')}, which go to the trash with it")
+        which = "which goes" if pictures == 1 else "which go"
+        sentences.append(f"Has {counted(pictures, 'picture')}, {which} to the trash with it")
     aliases = point.aliases.count()
     if aliases:
         sentences.append(f"Has {counted(aliases, 'other name')} readers can search for")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from points.models import Article
+from tests.browser.checks import accessibility_violations
 from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,9 @@ def test_editor_compares_two_versions_and_restores_the_old_one_for_readers(
     page.get_by_role("link", name="History").click()
     expect(page.get_by_text("Changed How to find it.")).to_be_visible()
     expect(page.get_by_role("cell", name="Shorter steps")).to_be_visible()
+    assert accessibility_violations(page) == []
     page.get_by_role("button", name="Compare the chosen versions").click()
+    assert accessibility_violations(page) == []
     changed = page.locator("tr.changed", has_text="How to find it")
     expect(changed.locator("td.old del").first).to_be_visible()
     expect(changed.locator("td.old")).to_contain_text("Find the crease")
@@ -68,6 +71,7 @@ def test_editor_deletes_a_linked_point_and_recovers_it_from_the_trash(
             "pain relief”."
         )
     ).to_be_visible()
+    assert accessibility_violations(page) == []
     page.get_by_role("button", name="Yes, delete it").click()
     expect(page.locator(".messagelist")).to_contain_text("deleted successfully")
 
@@ -78,6 +82,7 @@ def test_editor_deletes_a_linked_point_and_recovers_it_from_the_trash(
 
     page.goto(f"{demo_site}/admin/")
     page.get_by_role("link", name=re.compile("Deleted pages, pictures")).click()
+    assert accessibility_violations(page) == []
     page.get_by_role("button", name="Recover BL62 Shenmai").click()
     expect(page.locator(".messagelist")).to_contain_text("is back")
 

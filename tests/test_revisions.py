@@ -254,3 +254,15 @@ def test_an_article_records_its_sections(editor_client, point):
     sections = version.revision.version_set.filter(content_type__model="articlesection")
     assert [v.object_repr for v in sections] == ["Urinary Bladder 23"]
     assert Point.objects.count() == 1
+
+
+def test_restoring_a_version_of_another_item_is_not_found(editor_client, edited_point):
+    other = make_point()
+    save(editor_client, other)
+    version = versions_of(other)[-1]
+
+    response = editor_client.get(
+        reverse("admin:points_point_restore", args=[edited_point.pk, version.pk])
+    )
+
+    assert response.status_code == 404

@@ -11,14 +11,16 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from points.models import ArticleSection, Condition, Point, PointImage, Status
+from points.models import ArticleSection, Author, Condition, Point, PointImage, Status
 from tests.factories import (
     make_article,
+    make_author,
     make_comment,
     make_condition,
     make_image,
     make_point,
     make_section,
+    upload,
 )
 from tests.pages import change_form
 
@@ -256,3 +258,39 @@ def test_purge_trash_forgets_what_was_deleted_over_30_days_ago_with_its_files(
 def test_purge_trash_keeps_the_promised_30_days():
     with pytest.raises(CommandError, match="at least 30"):
         call_command("purge_trash", days=7)
+
+
+def test_a_deleted_article_comes_back_with_its_sections_and_their_links(
+    editor_client, client, point
+):
+    article = make_article()
+    make_section(article, points=[point], heading="Urinary Bladder 23")
+    delete(editor_client, article)
+    assert not ArticleSection.objects.exists()
+
+    recover(editor_client, article)
+
+    section = ArticleSection.objects.get()
+    assert (section.heading, list(section.points.all())) == ("Urinary Bladder 23", [point])
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_deleted_author_comes_back_with_the_photo_file(editor_client):
+    author = make_author(photo=upload(), photo_alt_text="Paul smiling")
+    name = author.photo.name
+
+    delete(editor_client, author)
+    assert default_storage.exists(name)
+    recover(editor_client, author)
+
+    assert Author.objects.get().photo.name == name
+
+
+def test_an_author_who_wrote_articles_cannot_be_deleted(editor_client):
+    article = make_article()
+
+    response = delete(editor_client, article.author)
+
+    assert response.status_code == 200
+    assert article.title in response.text
+    assert Author.objects.exists()

@@ -39,11 +39,13 @@ class PointsConfig(AppConfig):
 
     def ready(self):
         from points import checks  # noqa: F401 - registers the system checks
+        from points.revisions import register_models
         from points.roles import sync_editors_group
 
         # After auth's own post_migrate handler has created the permissions (points comes later
         # in INSTALLED_APPS, so its handlers run later).
         post_migrate.connect(sync_editors_group, sender=self)
+        register_models(self)
 
         for name in SHOWN_TO_READERS:
             post_save.connect(pages_changed, sender=self.get_model(name))

@@ -1,6 +1,8 @@
 """Checks on what editors upload, with messages they can act on, and the picture field that
 applies them and stores uploads through points.uploads."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django import forms
@@ -12,6 +14,20 @@ from django.template.defaultfilters import filesizeformat
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
+
+# Set while rows go to the trash (points/trash.py): their files stay, so they can come back.
+_keeping_files = ContextVar("keeping_files", default=False)
+
+
+@contextmanager
+def keep_files_of_deleted_rows():
+    """Rows deleted inside this block keep their stored files (the trash's purge removes them
+    later)."""
+    token = _keeping_files.set(True)
+    try:
+        yield
+    finally:
+        _keeping_files.reset(token)
 
 
 def validate_image_upload(value):
@@ -154,7 +170,7 @@ class PictureField(models.ImageField):
 
     def delete_files_after_commit(self, sender, instance, **kwargs):
         name = getattr(instance, self.attname).name
-        if name:
+        if name and not _keeping_files.get():
             renditions = getattr(instance, self.renditions_field) if self.renditions_field else []
             names = self.stored_names(name, renditions)
             transaction.on_commit(partial(delete_files, self.storage, names))

@@ -96,3 +96,9 @@ def form_data(html, form_id):
     for name, value in reader.fields:
         data.setdefault(name, []).append(value)
     return data
+
+
+def change_form(client, obj):
+    """(url, data) of an item's admin change form, filled in as it is, inlines included."""
+    url = reverse(f"admin:points_{obj._meta.model_name}_change", args=[obj.pk])
+    return url, form_data(client.get(url).text, f"{obj._meta.model_name}_form")

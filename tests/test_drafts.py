@@ -7,6 +7,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
 from points.models import PageRedirect, PendingChange, Point, PointAlias
 from points.page_cache import pages_version
@@ -22,7 +23,7 @@ def change_url(page):
     return reverse(f"admin:points_{page._meta.model_name}_change", args=[page.pk])
 
 
-def change_form(client, page):
+def change_form_and_html(client, page):
     """The page's change form as the browser would send it back, and the page's HTML."""
     response = client.get(change_url(page))
     assert response.status_code == 200
@@ -31,7 +32,7 @@ def change_form(client, page):
 
 
 def save_draft(client, page, **changes):
-    data, _ = change_form(client, page)
+    data, _ = change_form_and_html(client, page)
     data |= changes
     return client.post(change_url(page), data | {"_save_draft": "Save as draft"})
 
@@ -57,7 +58,7 @@ class TestSavingADraft:
     def test_the_form_then_shows_the_draft(self, editor_client, point):
         save_draft(editor_client, point, summary=[NEW_SUMMARY])
 
-        data, html = change_form(editor_client, point)
+        data, html = change_form_and_html(editor_client, point)
 
         assert data["summary"] == [NEW_SUMMARY]
         assert "Unpublished changes saved by edith on" in html
@@ -76,7 +77,7 @@ class TestSavingADraft:
         assert not PendingChange.objects.exists()
 
     def test_a_draft_keeps_no_new_picture_file_and_says_so(self, editor_client, point):
-        data, _ = change_form(editor_client, point)
+        data, _ = change_form_and_html(editor_client, point)
         data |= {
             "summary": [NEW_SUMMARY],
             "images-TOTAL_FORMS": ["2"],
@@ -122,7 +123,7 @@ class TestSavingADraft:
 class TestPublishingADraft:
     def test_publishes_the_page_with_its_inlines(self, editor_client, reader, point):
         image = point.images.get()
-        data, _ = change_form(editor_client, point)
+        data, _ = change_form_and_html(editor_client, point)
         data |= {
             "summary": [NEW_SUMMARY],
             "aliases-TOTAL_FORMS": ["1"],
@@ -133,7 +134,7 @@ class TestPublishingADraft:
         assert editor_client.post(change_url(point), data | {"_save_draft": "x"}).status_code == 302
         assert not point.aliases.exists()
 
-        data, _ = change_form(editor_client, point)  # the form as the draft fills it
+        data, _ = change_form_and_html(editor_client, point)  # the form as the draft fills it
         response = editor_client.post(change_url(point), data | {"_save": "Publish changes"})
 
         assert response.status_code == 302
@@ -148,7 +149,7 @@ class TestPublishingADraft:
     def test_an_article_draft_with_its_sections(self, editor_client, reader):
         article = make_article(title="Acupressure for back pain")
         section = make_section(article, heading="Urinary Bladder 23")
-        data, _ = change_form(editor_client, article)
+        data, _ = change_form_and_html(editor_client, article)
         data |= {"sections-0-heading": ["Urinary Bladder 23 (Shenshu)"]}
         editor_client.post(change_url(article), data | {"_save_draft": "x"})
         section.refresh_from_db()
@@ -157,7 +158,7 @@ class TestPublishingADraft:
         preview = editor_client.get(f"{article.get_absolute_url()}?draft=1")
         assert "Urinary Bladder 23 (Shenshu)" in preview.text
 
-        data, _ = change_form(editor_client, article)
+        data, _ = change_form_and_html(editor_client, article)
         editor_client.post(change_url(article), data | {"_save": "Publish changes"})
 
         section.refresh_from_db()
@@ -199,7 +200,7 @@ class TestTwoEditorsAtOnce:
     def test_a_draft_never_replaces_one_its_form_did_not_show(
         self, editor_client, colleague, point
     ):
-        data, _ = change_form(editor_client, point)  # opened before carl's draft
+        data, _ = change_form_and_html(editor_client, point)  # opened before carl's draft
         save_draft(colleague, point, summary=["Carl's summary."])
 
         response = editor_client.post(
@@ -212,7 +213,7 @@ class TestTwoEditorsAtOnce:
         assert PendingChange.objects.get().form_data["summary"] == ["Carl's summary."]
 
     def test_publishing_keeps_a_draft_its_form_did_not_show(self, editor_client, colleague, point):
-        data, _ = change_form(editor_client, point)
+        data, _ = change_form_and_html(editor_client, point)
         save_draft(colleague, point, summary=["Carl's summary."])
 
         response = editor_client.post(
@@ -239,7 +240,7 @@ class TestDiscardingADraft:
 
         assert response["Location"] == change_url(point)
         assert not PendingChange.objects.exists()
-        data, html = change_form(editor_client, point)
+        data, html = change_form_and_html(editor_client, point)
         assert data["summary"] == ["Two finger-widths from the spine."]
         assert "Unpublished changes saved by" not in html
 
@@ -308,7 +309,7 @@ class TestPreviewOfTheUnsavedForm:
         return reverse("admin:points_point_preview", args=[point.pk])
 
     def test_shows_the_page_as_the_form_would_make_it(self, editor_client, point):
-        data, html = change_form(editor_client, point)
+        data, html = change_form_and_html(editor_client, point)
         assert f'formaction="{self.preview_url(point)}" formtarget="_blank"' in html
 
         response = editor_client.post(self.preview_url(point), data | {"summary": NEW_SUMMARY})
@@ -325,7 +326,7 @@ class TestPreviewOfTheUnsavedForm:
         assert "changed successfully" not in editor_client.get(change_url(point)).text
 
     def test_an_invalid_form_comes_back_with_its_errors(self, editor_client, point):
-        data, _ = change_form(editor_client, point)
+        data, _ = change_form_and_html(editor_client, point)
         data |= {"summary": [NEW_SUMMARY], "duration_min_seconds": ["120"]}
         data |= {"duration_max_seconds": ["60"]}
 
@@ -340,7 +341,7 @@ class TestPreviewOfTheUnsavedForm:
     def test_is_protected_against_forged_posts(self, editor, point):
         browser = Client(enforce_csrf_checks=True)
         browser.force_login(editor)
-        data, _ = change_form(browser, point)
+        data, _ = change_form_and_html(browser, point)
         data.pop("csrfmiddlewaretoken")
 
         response = browser.post(self.preview_url(point), data)
@@ -388,7 +389,7 @@ class TestPermissions:
 
     def test_staff_who_cannot_change_get_no_draft_or_preview(self, viewer, editor_client, point):
         save_draft(editor_client, point, summary=[NEW_SUMMARY])
-        data, _ = change_form(editor_client, point)
+        data, _ = change_form_and_html(editor_client, point)
 
         form = viewer.get(change_url(point)).text
         saved = viewer.post(change_url(point), data | {"_save_draft": "x"})
@@ -407,7 +408,24 @@ class TestPermissions:
     def test_the_draft_buttons_are_only_on_published_pages(self, editor_client):
         draft_page = make_point(status="draft")
 
-        _, html = change_form(editor_client, draft_page)
+        _, html = change_form_and_html(editor_client, draft_page)
 
         assert 'name="_save_draft"' not in html
         assert 'name="_preview"' in html
+
+
+def test_drafts_and_previews_are_no_revisions_and_publishing_one_is(editor_client, point):
+    save_draft(editor_client, point, summary=[NEW_SUMMARY])
+    data, _ = change_form_and_html(editor_client, point)
+    editor_client.post(reverse("admin:points_point_preview", args=[point.pk]), data)
+    editor_client.get(f"{point.get_absolute_url()}?draft=1")
+
+    assert not Version.objects.get_for_object(point).exists()
+
+    assert editor_client.post(change_url(point), data).status_code == 302  # Publish changes
+
+    versions = Version.objects.get_for_object(point)  # newest first
+    assert [version.field_dict["summary"] for version in versions] == [
+        NEW_SUMMARY,
+        "Two finger-widths from the spine.",  # as it was before revisions were kept
+    ]

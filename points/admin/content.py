@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from points.admin.drafts import DraftsAdminMixin
-from points.admin.pictures import PictureForm
+from points.admin.pictures import PictureChangeForm, PictureForm
+from points.admin.revisions import RevisionAdmin
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -141,7 +142,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(DraftsAdminMixin, admin.ModelAdmin):
+class PointAdmin(DraftsAdminMixin, RevisionAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -231,7 +232,8 @@ class PointAdmin(DraftsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(PointImage)
-class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
+class PointImageAdmin(PictureFormMixin, RevisionAdmin):
+    form = PictureChangeForm
     list_display = ["preview", "alt_text", "is_decorative", "point", "caption", "position"]
     list_filter = ["is_decorative", "point"]
     fields = ["point", *PICTURE_FIELDS]
@@ -246,7 +248,7 @@ class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(RevisionAdmin):
     list_display = ["name", "slug", "point_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -268,7 +270,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DraftsAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(DraftsAdminMixin, RevisionAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -288,20 +290,20 @@ class ArticleAdmin(DraftsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(RevisionAdmin):
     list_display = ["title", "authors", "year", "publication"]
     search_fields = ["title", "authors", "publication", "doi"]
     list_filter = ["year"]
 
 
 @admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
+class ReviewerAdmin(RevisionAdmin):
     list_display = ["name", "credential", "is_team"]
     search_fields = ["name", "credential"]
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(RevisionAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -312,7 +314,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(admin.ModelAdmin):
+class DisclaimerAdmin(RevisionAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]

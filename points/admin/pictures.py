@@ -4,6 +4,8 @@ pictures)."""
 from django import forms
 from django.utils.html import format_html
 
+from points.admin.revisions import ChangeNoteForm
+
 
 class PictureForm(forms.ModelForm):
     """A browser cannot put a chosen file back into a form shown again with something to fix:
@@ -19,3 +21,7 @@ class PictureForm(forms.ModelForm):
                 chosen.name,
                 self.fields["image"].help_text,
             )
+
+
+class PictureChangeForm(PictureForm, ChangeNoteForm):
+    """A picture edited on its own page, where a save is a revision with the editor's note."""

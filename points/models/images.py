@@ -75,7 +75,7 @@ class PointImage(models.Model):
         ]
 
     def __str__(self):
-        return self.alt_text or f"Decorative picture of {self.point_id}"
+        return self.alt_text or f"Decorative picture of {self.point}"
 
     def clean(self):
         if not self.is_decorative and not self.alt_text.strip():

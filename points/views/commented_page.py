@@ -12,6 +12,7 @@ from points.forms import CommentForm
 from points.models import PendingChange
 from points.page_cache import cache_public_page
 from points.security import limit_form_body, require_same_origin
+from points.trash import gone_or_404
 
 
 def draft_preview(request, model, slug):
@@ -58,7 +59,9 @@ class CommentedPage:
             if preview is not None:
                 return preview
         pages = self.model.objects.viewable_by(request.user).with_page_relations()
-        page = get_object_or_404(pages, slug=slug)
+        page = pages.filter(slug=slug).first()
+        if page is None:
+            return gone_or_404(request, self.model, slug)
         return self.render(request, page, CommentForm(page=page))
 
     def comment(self, request, slug):

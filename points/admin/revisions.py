@@ -1,0 +1,243 @@
+"""What every content admin shares: each save is a revision (who, when, an optional note);
+an item's history says exactly what each save changed; any two revisions can be compared
+side by side; an old one can be restored as a new revision; deleting sends the item to the
+trash (points/trash.py) after saying in plain words where it is used."""
+
+import dataclasses
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+
+from points import revisions, trash
+from points.admin.usage import where_used
+from points.restoring import RestoreRefused, restore
+from points.validators import keep_files_of_deleted_rows
+
+NOTE_FIELD = "change_note"
+
+
+class ChangeNoteForm(forms.ModelForm):
+    """A change form with the editor's optional note, kept as the revision's comment."""
+
+    change_note = forms.CharField(
+        label="Note about this change",
+        required=False,
+        max_length=300,
+        help_text="Optional: what you changed and why, for the other editors. It is shown in "
+        "the page's history, never to readers.",
+        widget=forms.TextInput(attrs={"class": "vLargeTextField"}),
+    )
+
+
+def version_label(snapshot):
+    revision = snapshot.version.revision
+    when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
+    return f"{when}, {revision.user.get_username()}" if revision.user else when
+
+
+def delete_selected_to_trash(modeladmin, request, queryset):
+    """Django's "Delete selected" action, its confirmation saying where each item is used."""
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):
+        response.context_data["usage_list"] = [(str(obj), where_used(obj)) for obj in queryset]
+        response.context_data["trash_days"] = trash.TRASH_DAYS
+    return response
+
+
+class RevisionAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose saves are revisions and whose deletes go to the trash."""
+
+    form = ChangeNoteForm
+    object_history_template = "admin/points/revisions/history.html"
+    delete_confirmation_template = "admin/points/revisions/delete_confirmation.html"
+    delete_selected_confirmation_template = (
+        "admin/points/revisions/delete_selected_confirmation.html"
+    )
+    change_list_template = "admin/points/revisions/change_list.html"
+
+    # The note goes last, just above the save buttons.
+    def get_fields(self, request, obj=None):
+        return [name for name in super().get_fields(request, obj) if name != NOTE_FIELD]
+
+    def get_fieldsets(self, request, obj=None):
+        note = ("About this save", {"fields": [NOTE_FIELD]})
+        return [*super().get_fieldsets(request, obj), note]
+
+    # Saving: one revision for the item and its inline rows.
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        with reversion.create_revision(), keep_files_of_deleted_rows():
+            reversion.set_user(request.user)
+            if object_id and request.method == "POST":
+                revisions.record_first_state(self.model, unquote(object_id))
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"trash_url": reverse("admin:trash"), **(extra_context or {})}
+        with reversion.create_revision(), keep_files_of_deleted_rows():
+            reversion.set_user(request.user)
+            return super().changelist_view(request, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if reversion.is_active():
+            reversion.set_comment(form.cleaned_data.get(NOTE_FIELD, ""))
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        if deleted and type(deleted[0]) in trash.TRASH_MODELS:
+            trash.record_deletion(deleted, user=request.user)
+        super().save_formset(request, form, formset, change)
+
+    # Deleting: to the trash, files kept.
+    def delete_model(self, request, obj):
+        trash.record_deletion([obj], user=request.user)
+        with keep_files_of_deleted_rows():
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        trash.record_deletion(list(queryset), user=request.user)
+        with keep_files_of_deleted_rows():
+            super().delete_queryset(request, queryset)
+
+    def render_delete_form(self, request, context):
+        obj = context.get("object")
+        context["usage"] = where_used(obj) if obj is not None else []
+        context["trash_days"] = trash.TRASH_DAYS
+        return super().render_delete_form(request, context)
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_to_trash
+            )
+        return actions
+
+    # History, compare, restore.
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                wrap(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                wrap(self.restore_view),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def editable_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with this number.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def admin_url(self, view, obj):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[obj.pk])
+
+    def revision_context(self, request, obj, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": obj,
+            "module_name": capfirst(self.opts.verbose_name_plural),
+            **context,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.editable_object(request, object_id)
+        snapshots = revisions.snapshots_of(obj)
+        entries = []
+        for index, snapshot in enumerate(snapshots):
+            older = snapshots[index + 1] if index + 1 < len(snapshots) else None
+            entries.append(
+                {
+                    "snapshot": snapshot,
+                    "revision": snapshot.version.revision,
+                    "changes": revisions.describe_changes(self.model, older, snapshot),
+                    "is_current": index == 0,
+                }
+            )
+        context = self.revision_context(
+            request,
+            obj,
+            title=f"History of {obj}",
+            entries=entries,
+            **(extra_context or {}),
+        )
+        status = 400 if context.get("error") else 200
+        return TemplateResponse(request, self.object_history_template, context, status=status)
+
+    def compare_view(self, request, object_id):
+        obj = self.editable_object(request, object_id)
+        snapshots = {str(s.version.pk): s for s in revisions.snapshots_of(obj)}
+        old, new = snapshots.get(request.GET.get("old")), snapshots.get(request.GET.get("new"))
+        if old is None or new is None or old is new:
+            error = "Choose two different versions of this page to compare."
+            return self.history_view(request, object_id, {"error": error})
+        if old.version.pk > new.version.pk:
+            old, new = new, old
+        context = self.revision_context(
+            request,
+            obj,
+            title=f"Compare two versions of {obj}",
+            old=old,
+            new=new,
+            old_heading=f"Older: {version_label(old)}",
+            new_heading=f"Newer: {version_label(new)}",
+            rows=revisions.compare_rows(self.model, old.values, new.values),
+            inlines=revisions.compare_inlines(self.model, old, new),
+        )
+        return TemplateResponse(request, "admin/points/revisions/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        obj = self.editable_object(request, object_id)
+        snapshot = next(
+            (s for s in revisions.snapshots_of(obj) if s.version.pk == version_id), None
+        )
+        if snapshot is None:
+            raise Http404("This page has no such version.")
+        error = None
+        if request.method == "POST":
+            try:
+                restore(snapshot, user=request.user)
+            except RestoreRefused as refused:
+                error = str(refused)
+            else:
+                messages.success(
+                    request,
+                    f"The version of {version_label(snapshot)} is current again. To undo, "
+                    "restore the version before it from this history.",
+                )
+                return HttpResponseRedirect(self.admin_url("history", obj))
+        current = revisions.live_snapshot(obj)
+        context = self.revision_context(
+            request,
+            obj,
+            title=f"Restore an earlier version of {obj}?",
+            old=snapshot,
+            error=error,
+            rows=revisions.compare_rows(self.model, current.values, snapshot.values),
+            inlines=revisions.compare_inlines(self.model, current, snapshot),
+        )
+        return TemplateResponse(
+            request, "admin/points/revisions/restore.html", context, status=409 if error else 200
+        )

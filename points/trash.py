@@ -1,0 +1,144 @@
+"""The trash: what editors delete stays recoverable for TRASH_DAYS days.
+
+Deleting in the admin first records the item as it is, with the rows deleted with it (a
+point's pictures, other names and sources) and the items that link to it (the sections that
+name a point, the points under a condition), as one revision of django-reversion; then the
+rows go, but their picture files stay in storage. Recovering (points/restoring.py) puts it
+all back. `manage.py purge_trash` forgets what was deleted more than TRASH_DAYS ago, files
+included.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from reversion.models import Revision, Version
+
+from points.models import Article, Author, Condition, Point, PointImage, Reference, Reviewer
+from points.revisions import inline_relations, record_revision
+from points.validators import PictureField, delete_files
+
+TRASH_DAYS = 30
+# What the trash lists, in this order. (Other rows come back with the item they belong to.)
+TRASH_MODELS = [Point, Article, Author, Condition, PointImage, Reference, Reviewer]
+# Where a link to a deleted item is kept: the other side of a many-to-many relation.
+LINKED_FROM = {Point: ["sections"], Condition: ["points"]}
+
+
+def record_deletion(objs, *, user):
+    """Keep `objs` (about to be deleted) in the trash: one revision for each, holding the item,
+    its inline rows, and the items that link to it."""
+    for obj in objs:
+        rows = [obj]
+        for name, _, _ in inline_relations(type(obj)):
+            rows += getattr(obj, name).all()
+        for name in LINKED_FROM.get(type(obj), []):
+            rows += getattr(obj, name).all()
+        record_revision(rows, user=user, comment="Deleted.")
+
+
+@dataclass
+class DeletedItem:
+    version: Version
+    kind: str
+
+    @property
+    def deleted_at(self):
+        return self.version.revision.date_created
+
+    @property
+    def deleted_by(self):
+        return self.version.revision.user
+
+
+def deleted_items(models_shown=TRASH_MODELS):
+    """What is in the trash, most recently deleted first: for each deleted item, the last
+    version recorded (its deletion record when it was deleted in the admin)."""
+    items = []
+    for model in models_shown:
+        versions = Version.objects.get_deleted(model).select_related("revision__user")
+        for version in versions:
+            if belongs_to_deleted_item(version):
+                continue
+            items.append(DeletedItem(version, model._meta.verbose_name))
+    return sorted(items, key=lambda item: item.deleted_at, reverse=True)
+
+
+def belongs_to_deleted_item(version):
+    """A picture deleted with its point comes back with the point, not on its own."""
+    if version._model is not PointImage:
+        return False
+    return not Point.objects.filter(pk=version.field_dict["point_id"]).exists()
+
+
+def deleted_version(model, pk):
+    """The latest record of a deleted item, or None when it is not in the trash."""
+    version = Version.objects.get_for_object_reference(model, pk).first()
+    if version is None or model._base_manager.filter(pk=pk).exists():
+        return None
+    return version
+
+
+def purge(*, days=TRASH_DAYS):
+    """Forget items deleted more than `days` ago: their versions, and the picture files no
+    remaining row uses. Returns how many items were purged."""
+    cutoff = timezone.now() - timedelta(days=days)
+    purged = 0
+    for model in TRASH_MODELS:
+        for version in Version.objects.get_deleted(model).select_related("revision"):
+            if version.revision.date_created >= cutoff:
+                continue
+            with transaction.atomic():
+                files = stored_files_of(version)
+                Version.objects.get_for_object_reference(model, version.object_id).delete()
+                Revision.objects.filter(version__isnull=True).delete()
+                transaction.on_commit(lambda files=files: remove_unused(files))
+            purged += 1
+    return purged
+
+
+def stored_files_of(version):
+    """(storage, [names]) of the picture files an item and the rows deleted with it held."""
+    files = []
+    for row in [version, *version.revision.version_set.exclude(pk=version.pk)]:
+        model = row._model
+        if model is None:
+            continue
+        for f in model._meta.concrete_fields:
+            name = row.field_dict.get(f.attname) if isinstance(f, PictureField) else None
+            if name and not model._base_manager.filter(pk=row.object_id).exists():
+                renditions = row.field_dict.get(f.renditions_field) if f.renditions_field else []
+                files.append((f, f.stored_names(str(name), renditions)))
+    return files
+
+
+def remove_unused(files):
+    for f, names in files:
+        if not f.model._base_manager.filter(**{f.attname: names[0]}).exists():
+            delete_files(f.storage, names)
+
+
+def gone_or_404(request, model, slug):
+    """The answer for a page address no published item has: 410 Gone, with links onward, when
+    the page was published and is now in the trash; else the usual 404."""
+    candidates = Version.objects.get_for_model(model).filter(serialized_data__contains=slug)
+    for version in candidates.order_by("-pk"):
+        values = version.field_dict
+        if values.get("slug") == slug and values.get("status") == "published":
+            if not model._base_manager.filter(pk=version.object_id).exists():
+                response = render(
+                    request,
+                    "410.html",
+                    {"kind": model._meta.verbose_name, "name": version.object_repr},
+                    status=410,
+                )
+                # Browsers keep a 410 without headers for ever (Chromium does); the page
+                # must come back when the item is recovered.
+                add_never_cache_headers(response)
+                return response
+            break
+    raise Http404(f"No {model._meta.verbose_name} at this address.")

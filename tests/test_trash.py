@@ -1,0 +1,296 @@
+"""Safe delete and the trash: the confirmation says where an item is used; a deleted item stays
+recoverable with its relations and files for 30 days; its public address answers 410 Gone
+until it is recovered."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from points.models import ArticleSection, Author, Condition, Point, PointImage, Status
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_condition,
+    make_image,
+    make_point,
+    make_section,
+    upload,
+)
+from tests.pages import change_form
+
+TRASH = reverse("admin:trash")
+
+
+@pytest.fixture
+def linked_point(point):
+    """BL23 as the article uses it: linked from section 9, under a condition, with a second
+    picture and three approved comments."""
+    article = make_article(title="Acupressure points for back pain", slug="back-pain")
+    make_section(article, points=[point], position=9, heading="Urinary Bladder 23")
+    point.conditions.add(make_condition(name="Sciatica", slug="sciatica"))
+    make_image(point, alt_text="BL23 from the side")
+    for _ in range(3):
+        make_comment(point, status="approved")
+    return point
+
+
+def delete(client, obj):
+    url = reverse(f"admin:points_{obj._meta.model_name}_delete", args=[obj.pk])
+    return client.post(url, {"post": "yes"})
+
+
+def in_trash(client):
+    return [item.version.object_repr for item in client.get(TRASH).context["items"]]
+
+
+def recover(client, obj):
+    return client.post(TRASH, {"item": f"{obj._meta.model_name}:{obj.pk}"})
+
+
+def test_delete_confirmation_says_in_plain_words_where_the_point_is_used(
+    editor_client, linked_point
+):
+    url = reverse("admin:points_point_delete", args=[linked_point.pk])
+
+    response = editor_client.get(url)
+
+    text = response.text
+    assert (
+        "Linked from section 9 “Urinary Bladder 23” of “Acupressure points for back pain”." in text
+    )
+    assert "Listed under 1 condition: “Sciatica”." in text
+    assert "3 approved comments shown on the page." in text
+    assert "Has 2 pictures" in text
+    assert "recover it there" in text
+    assert "object (" not in text
+
+
+def test_bulk_delete_confirmation_says_where_each_point_is_used(editor_client, linked_point):
+    response = editor_client.post(
+        reverse("admin:points_point_changelist"),
+        {"action": "delete_selected", "_selected_action": [linked_point.pk]},
+    )
+
+    assert response.status_code == 200
+    assert "Linked from section 9 “Urinary Bladder 23”" in response.text
+    assert "object (" not in response.text
+
+    editor_client.post(
+        reverse("admin:points_point_changelist"),
+        {"action": "delete_selected", "_selected_action": [linked_point.pk], "post": "yes"},
+    )
+
+    assert in_trash(editor_client) == ["BL23 Shenshu"]
+
+
+def test_a_picture_removed_on_the_point_form_goes_to_the_trash(editor_client, point):
+    picture = point.images.get()
+    url, data = change_form(editor_client, point)
+
+    editor_client.post(url, data | {"images-0-DELETE": "on"})
+
+    assert not point.images.exists()
+    assert default_storage.exists(picture.image.name)
+    assert in_trash(editor_client) == ["BL23 beside the spine"]
+
+
+def test_deleting_a_point_keeps_it_and_its_picture_files_in_the_trash(
+    editor_client, editor, linked_point
+):
+    files = [image.image.name for image in linked_point.images.all()]
+
+    response = delete(editor_client, linked_point)
+
+    assert response.status_code == 302
+    assert not Point.objects.exists()
+    assert all(default_storage.exists(name) for name in files)
+    trash_page = editor_client.get(TRASH)
+    assert in_trash(editor_client) == ["BL23 Shenshu"]  # its pictures come back with it
+    assert editor.username in trash_page.text
+
+
+def test_deleted_page_answers_410_with_links_onward_and_works_again_once_recovered(
+    editor_client, client, linked_point
+):
+    address = linked_point.get_absolute_url()
+    assert client.get(address).status_code == 200  # now in the page cache
+    delete(editor_client, linked_point)
+
+    gone = client.get(address)
+    assert gone.status_code == 410
+    assert "This page has been removed" in gone.text
+    assert reverse("points:point-index") in gone.text
+    assert reverse("points:search") in gone.text
+    assert "no-store" in gone["Cache-Control"]  # or browsers keep the 410 for ever
+
+    response = recover(editor_client, linked_point)
+
+    assert response.status_code == 302
+    assert client.get(address).status_code == 200
+
+
+def test_recovering_brings_back_the_section_link_conditions_pictures_and_files(
+    editor_client, client, linked_point
+):
+    section = ArticleSection.objects.get()
+    alt_texts = sorted(linked_point.images.values_list("alt_text", flat=True))
+    delete(editor_client, linked_point)
+    assert not section.points.exists()
+
+    recover(editor_client, linked_point)
+
+    point = Point.objects.get()
+    assert list(section.points.all()) == [point]
+    assert [c.name for c in point.conditions.all()] == ["Sciatica"]
+    assert sorted(point.images.values_list("alt_text", flat=True)) == alt_texts
+    assert all(default_storage.exists(image.image.name) for image in point.images.all())
+    article_page = client.get(section.article.get_absolute_url())
+    assert point.get_absolute_url() in article_page.text
+    assert in_trash(editor_client) == []
+
+
+def test_recovering_when_the_address_is_taken_changes_nothing(editor_client, linked_point):
+    delete(editor_client, linked_point)
+    make_point(code="BL24", slug="bl23-shenshu")
+
+    response = recover(editor_client, linked_point)
+
+    assert response.status_code == 409
+    assert "was not recovered" in response.text
+    assert "“bl23-shenshu”" in response.text
+    assert not Point.objects.filter(code="BL23").exists()
+    assert not PointImage.objects.exists()
+
+
+def test_recovering_twice_says_it_is_back_already(editor_client, linked_point):
+    delete(editor_client, linked_point)
+    recover(editor_client, linked_point)
+
+    response = recover(editor_client, linked_point)
+
+    assert response.status_code == 409
+    assert "not in the trash any more" in response.text
+
+
+@pytest.mark.parametrize("item", ["", "point:x", "nothing:1", "point:999"])
+def test_recovering_nonsense_is_refused_with_a_message(editor_client, item):
+    response = editor_client.post(TRASH, {"item": item})
+
+    assert response.status_code == 409
+    assert "not in the trash" in response.text
+
+
+def test_a_deleted_picture_comes_back_with_its_file(editor_client, point):
+    picture = point.images.get()
+    name = picture.image.name
+
+    delete(editor_client, picture)
+    assert default_storage.exists(name)
+    assert in_trash(editor_client) == ["BL23 beside the spine"]
+    recover(editor_client, picture)
+
+    assert point.images.get().image.name == name
+
+
+def test_a_deleted_condition_comes_back_linked_to_its_points(editor_client, linked_point):
+    condition = Condition.objects.get()
+
+    delete(editor_client, condition)
+    assert not linked_point.conditions.exists()
+    recover(editor_client, condition)
+
+    assert list(linked_point.conditions.all()) == [Condition.objects.get()]
+
+
+def test_a_deleted_draft_is_an_ordinary_404(editor_client, client):
+    draft = make_point(status=Status.DRAFT)
+    delete(editor_client, draft)
+
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get("/points/never-was/").status_code == 404
+
+
+def test_a_deleted_article_answers_410(editor_client, client):
+    article = make_article()
+    delete(editor_client, article)
+
+    assert client.get(article.get_absolute_url()).status_code == 410
+
+
+def test_the_trash_is_linked_from_the_admin_index_and_the_lists(editor_client):
+    assert TRASH in editor_client.get(reverse("admin:index")).text
+    assert TRASH in editor_client.get(reverse("admin:points_point_changelist")).text
+
+
+def test_the_trash_is_for_editors_only(client, django_user_model, linked_point, editor_client):
+    delete(editor_client, linked_point)
+    assert client.get(TRASH).status_code == 302  # to the login page
+    staff = django_user_model.objects.create_user("sam", password="x" * 20, is_staff=True)
+    client.force_login(staff)
+
+    assert client.get(TRASH).status_code == 403
+    assert recover(client, linked_point).status_code == 403
+    assert not Point.objects.exists()
+
+
+def test_purge_trash_forgets_what_was_deleted_over_30_days_ago_with_its_files(
+    editor_client, linked_point, django_capture_on_commit_callbacks
+):
+    files = [image.image.name for image in linked_point.images.all()]
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        delete(editor_client, linked_point)
+    recent = make_point(code="GB30", slug="gb30-huantiao")
+    delete(editor_client, recent)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_trash", verbosity=0)
+
+    assert in_trash(editor_client) == [str(recent)]
+    assert not any(default_storage.exists(name) for name in files)
+
+
+def test_purge_trash_keeps_the_promised_30_days():
+    with pytest.raises(CommandError, match="at least 30"):
+        call_command("purge_trash", days=7)
+
+
+def test_a_deleted_article_comes_back_with_its_sections_and_their_links(
+    editor_client, client, point
+):
+    article = make_article()
+    make_section(article, points=[point], heading="Urinary Bladder 23")
+    delete(editor_client, article)
+    assert not ArticleSection.objects.exists()
+
+    recover(editor_client, article)
+
+    section = ArticleSection.objects.get()
+    assert (section.heading, list(section.points.all())) == ("Urinary Bladder 23", [point])
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_deleted_author_comes_back_with_the_photo_file(editor_client):
+    author = make_author(photo=upload(), photo_alt_text="Paul smiling")
+    name = author.photo.name
+
+    delete(editor_client, author)
+    assert default_storage.exists(name)
+    recover(editor_client, author)
+
+    assert Author.objects.get().photo.name == name
+
+
+def test_an_author_who_wrote_articles_cannot_be_deleted(editor_client):
+    article = make_article()
+
+    response = delete(editor_client, article.author)
+
+    assert response.status_code == 200
+    assert article.title in response.text
+    assert Author.objects.exists()

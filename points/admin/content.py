@@ -10,6 +10,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -138,7 +139,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(admin.ModelAdmin):
+class PointAdmin(FormattedTextAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -243,7 +244,7 @@ class PointImageAdmin(PictureFormMixin, admin.ModelAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(FormattedTextAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "point_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -256,7 +257,7 @@ class ConditionAdmin(admin.ModelAdmin):
         return condition.point_count
 
 
-class ArticleSectionInline(admin.StackedInline):
+class ArticleSectionInline(FormattedTextInline, admin.StackedInline):
     model = ArticleSection
     extra = 0
     fields = ["position", "heading", "body", "figure_caption", "editor_note", "points"]
@@ -265,7 +266,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(FormattedTextAdmin, admin.ModelAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -298,7 +299,7 @@ class ReviewerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(FormattedTextAdmin, admin.ModelAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -309,7 +310,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(admin.ModelAdmin):
+class DisclaimerAdmin(FormattedTextAdmin, admin.ModelAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]

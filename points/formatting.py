@@ -24,10 +24,14 @@ from functools import lru_cache
 from html import escape
 
 import nh3
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from points.page_cache import pages_version
 
 # Longer texts are refused by the form with a clear message (FormattedTextField).
 MAX_LENGTH = 20_000
@@ -222,34 +226,50 @@ def cite(match, citations):
 
 class PointLinks:
     """The published points by code, pinyin and English name (case-insensitive), as
-    {key: (url, "BL23 Shenshu")}: one query, made only when a text has a point link."""
+    {key: (url, "BL23 Shenshu")}, looked up once per request and only for a page with a point
+    link. The map is kept in the process while the pages version (points/page_cache.py) stays
+    the same and no scheduled point has gone live: any change to a point replaces that version,
+    as it empties the page cache, so a link follows a new slug or status at once."""
+
+    _memo = None  # (pages version, valid until, map), shared by the process's requests
 
     def __init__(self):
         self._map = None
 
     def get(self, target):
         if self._map is None:
-            self._map = self.load()
+            self._map = self.current()
         return self._map.get(target.casefold())
+
+    @classmethod
+    def current(cls):
+        version = pages_version()
+        memo = cls._memo
+        if memo and memo[0] == version and (memo[1] is None or timezone.now() < memo[1]):
+            return memo[2]
+        from points.models import Point  # The models import nothing from here.
+
+        found = cls.load()
+        cls._memo = (version, Point.objects.next_publication(), found)
+        return found
 
     @staticmethod
     def load():
-        from points.models import Point  # The models import nothing from here.
+        from points.models import Point
 
         rows = Point.objects.published().values_list("code", "pinyin", "english_name", "slug")
-        found = {}
-        # Names first, codes last: a code always wins over a name that happens to match it.
-        for code, pinyin, english_name, slug in rows:
-            target = (Point(slug=slug).get_absolute_url(), f"{code} {pinyin}")
-            for key in (english_name, pinyin):
-                found.setdefault(key.casefold(), target)
-        for code, pinyin, _, slug in rows:
-            found[code.casefold()] = (Point(slug=slug).get_absolute_url(), f"{code} {pinyin}")
-        return found
+        # One reverse() for all: the address differs only by the slug.
+        address = reverse("points:point-detail", kwargs={"slug": "-"}).rsplit("-", 1)
+        targets = [
+            (row, (f"{address[0]}{row[3]}{address[1]}", f"{row[0]} {row[1]}")) for row in rows
+        ]
+        # Names first, codes last: a code wins over a name that happens to read the same.
+        found = {name.casefold(): target for row, target in targets for name in row[2:0:-1]}
+        return found | {row[0].casefold(): target for row, target in targets}
 
     @classmethod
     def for_request(cls, request):
-        """One map per request, however many texts on the page link points."""
+        """One lookup per request, however many texts on the page link points."""
         if request is None:
             return cls()
         links = getattr(request, "point_links", None)

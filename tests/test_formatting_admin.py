@@ -186,7 +186,7 @@ def test_an_over_long_text_is_refused_with_a_message_and_kept(editor_client, art
     response = editor_client.post(article_url(article), data)
 
     assert response.status_code == 200
-    assert "Ensure this value has at most 20000 characters" in response.text
+    assert "This text is too long: at most 20000 characters (it has 1199999)." in response.text
     assert text[:1000] in response.text
     assert Article.objects.get().intro == "Intro."
 

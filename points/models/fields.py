@@ -27,3 +27,10 @@ class FormattedTextField(models.TextField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", formatting.MAX_LENGTH)
         super().__init__(*args, **kwargs)
+
+    def formfield(self, **kwargs):
+        too_long = (
+            "This text is too long: at most %(limit_value)d characters (it has %(show_value)d). "
+            "Nothing was saved yet; shorten it or split it, then save again."
+        )
+        return super().formfield(**{"error_messages": {"max_length": too_long}, **kwargs})

@@ -21,7 +21,7 @@ it in `render`, as point links are.
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 
 import nh3
 from django.urls import reverse
@@ -125,8 +125,9 @@ def render(text, point_links=None, *, top_level=3, anchor="", citations=frozense
 
 
 def plain_text(text):
-    """The words of a formatted text without its markup, for lists and search engines."""
-    return Markup(strip_tags(prepare(text).render()).strip())  # noqa: S704 - escaped text
+    """The words of a formatted text without its markup (a str, to be escaped where it is
+    shown), for lists and search engines."""
+    return unescape(strip_tags(prepare(text).render())).strip()
 
 
 @lru_cache(maxsize=4096)

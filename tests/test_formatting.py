@@ -356,3 +356,20 @@ def test_the_demo_article_uses_formatting(client, django_user_model):
     assert "<ul>" in html.split('class="editor-note"', 1)[1]
     assert re.search(r'<h3 id="section-\d+-stimulate-gallbladder-30', html)
     assert Point.objects.published().count() == 10
+
+
+def test_search_engines_and_lists_get_the_words_without_the_markup(client, point):
+    point.location = "Level with the *waist* & beside [[BL23]] <b>."
+    point.save()
+    point.conditions.set([make_condition(slug="pain", description="Pain *down* the leg & more.")])
+
+    html = client.get(point.get_absolute_url()).text
+    index = client.get(reverse("points:condition-index")).text
+
+    data = [
+        json.loads(script)
+        for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html)
+    ]
+    place = next(item["about"] for item in data if "about" in item)
+    assert place["description"] == "Level with the waist & beside BL23 <b>."
+    assert "<br>Pain down the leg &amp; more." in index

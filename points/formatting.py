@@ -130,7 +130,9 @@ def plain_text(text):
     return unescape(strip_tags(prepare(text).render())).strip()
 
 
-@lru_cache(maxsize=4096)
+# Enough for every text on a site many times this size; texts being typed (the admin's preview)
+# are prepared without the memo, so they never push out the texts pages show.
+@lru_cache(maxsize=1024)
 def prepare(text, *, top_level=3, anchor=""):
     """`text` as sanitised HTML with point-link placeholders. The editor's `##` headings become
     `top_level` (the level just below the page's heading for the text), `###` the next one

@@ -256,3 +256,13 @@ def test_the_xss_corpus_in_every_formatted_field_comes_out_inert(editor_client, 
         assert response.status_code == 200, url
         assert "Before" in response.text
         assert executable_elements(response.text) == before[url], url
+
+
+def test_texts_being_typed_do_not_fill_the_memo_of_texts_pages_show(editor_client):
+    from points import formatting
+
+    formatting.prepare.cache_clear()
+    for length in range(1, 21):
+        editor_client.post(PREVIEW_URL, {"text": "Typing *this*"[:length]})
+
+    assert formatting.prepare.cache_info().currsize == 0

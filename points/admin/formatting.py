@@ -87,7 +87,7 @@ def preview(request):
     if len(text) > formatting.MAX_LENGTH:
         message = f"This text is too long to show: at most {formatting.MAX_LENGTH:,} characters."
         return JsonResponse({"error": message}, status=400)
-    prepared = formatting.prepare(text)
+    prepared = formatting.prepare.__wrapped__(text)  # not memoised: every keystroke differs
     point_links = formatting.PointLinks()
     return JsonResponse(
         {

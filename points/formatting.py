@@ -228,7 +228,7 @@ def cite(match, citations):
 
 
 class PointLinks:
-    """The published points by code, pinyin and English name (case-insensitive), as
+    """The published points by code, pinyin, English name and other names (case-insensitive), as
     {key: (url, "BL23 Shenshu")}, looked up once per request and only for a page with a point
     link. The map is kept in the process while the pages version (points/page_cache.py) stays
     the same and no scheduled point has gone live: any change to a point replaces that version,
@@ -258,17 +258,22 @@ class PointLinks:
 
     @staticmethod
     def load():
-        from points.models import Point
+        from points.models import AliasKind, Point, PointAlias
 
-        rows = Point.objects.published().values_list("code", "pinyin", "english_name", "slug")
+        points = Point.objects.published()
+        rows = points.values_list("pk", "code", "pinyin", "english_name", "slug")
         # One reverse() for all: the address differs only by the slug.
         address = reverse("points:point-detail", kwargs={"slug": "-"}).rsplit("-", 1)
-        targets = [
-            (row, (f"{address[0]}{row[3]}{address[1]}", f"{row[0]} {row[1]}")) for row in rows
-        ]
-        # Names first, codes last: a code wins over a name that happens to read the same.
-        found = {name.casefold(): target for row, target in targets for name in row[2:0:-1]}
-        return found | {row[0].casefold(): target for row, target in targets}
+        targets = {
+            row[0]: (f"{address[0]}{row[4]}{address[1]}", f"{row[1]} {row[2]}") for row in rows
+        }
+        # Other codes and names (UB23) too, but not Gach's older numbering: his B23 is not
+        # the modern point of that number. The most specific wins: codes, then the point's
+        # own names, then other names.
+        aliases = PointAlias.objects.filter(point__in=points).exclude(kind=AliasKind.OLD_CODE)
+        found = {name.casefold(): targets[pk] for pk, name in aliases.values_list("point", "name")}
+        found |= {name.casefold(): targets[row[0]] for row in rows for name in row[3:1:-1]}
+        return found | {row[1].casefold(): targets[row[0]] for row in rows}
 
     @classmethod
     def for_request(cls, request):

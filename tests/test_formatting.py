@@ -205,6 +205,19 @@ def test_point_links_by_code_pinyin_or_english_name_any_case(point):
     )
 
 
+def test_point_links_by_another_code_but_not_by_gachs_older_numbering(point):
+    from points.models import AliasKind, PointAlias
+
+    PointAlias.objects.create(point=point, name="UB23", kind=AliasKind.CODE)
+    PointAlias.objects.create(point=point, name="B23", kind=AliasKind.OLD_CODE)
+
+    html = html_of("[[ub23]] and [[B23]]")
+
+    assert html == (
+        '<p><a class="point-link" href="/points/bl23-shenshu/">BL23 Shenshu</a> and B23</p>'
+    )
+
+
 @pytest.mark.parametrize(
     "hidden",
     [
@@ -261,9 +274,10 @@ def test_a_point_link_follows_a_slug_change_and_a_change_of_status(client, point
     assert "bl23-kidney-shu" not in html
 
 
-def test_point_links_cost_two_queries_after_a_change_and_none_after_that(render_client, point):
+def test_point_links_cost_three_queries_after_a_change_and_none_after_that(render_client, point):
     """The map of points is loaded once per pages version (any save replaces it), in one query
-    for the points and one for the next scheduled publication, however many links a page has."""
+    for the points, one for their other names and one for the next scheduled publication,
+    however many links a page has."""
     article = make_article(intro="No links here.")
     url = article.get_absolute_url()
     render_client.get(url)
@@ -278,7 +292,7 @@ def test_point_links_cost_two_queries_after_a_change_and_none_after_that(render_
     with CaptureQueriesContext(connection) as later:
         render_client.get(url)
 
-    assert len(first) == len(plain) + 2
+    assert len(first) == len(plain) + 3
     assert len(later) == len(plain)
 
 

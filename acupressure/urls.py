@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from points.admin.formatting import preview_view
 from points.sitemaps import SITEMAPS
 from points.views import site as site_views
 
@@ -11,6 +12,7 @@ admin.site.site_title = f"{settings.SITE_NAME} editors"
 admin.site.index_title = "Content and comments"
 
 urlpatterns = [
+    path(f"{settings.ADMIN_URL}formatting-preview/", preview_view, name="formatting-preview"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", site_views.healthz, name="healthz"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -57,6 +57,12 @@ def changes_rolled_back():
         _rolled_back_changes.reset(token)
 
 
+def changes_are_rolled_back():
+    """Whether this code runs inside `changes_rolled_back()`: what it reads may never have been
+    committed, so it must not be kept for other requests."""
+    return _rolled_back_changes.get()
+
+
 def pages_version():
     return cache.get_or_set(VERSION_KEY, uuid.uuid4().hex, None)
 

@@ -3,6 +3,7 @@ page shows."""
 
 from django.templatetags.static import static
 
+from points.formatting import plain_text
 from points.site_urls import absolute_url as absolute
 
 
@@ -51,7 +52,7 @@ def point(request, point):
         "about": {
             "@type": "AnatomicalStructure",
             "name": f"Acupressure point {point.code} ({point.pinyin})",
-            "description": point.location,
+            "description": plain_text(point.location),
         },
         "audience": {"@type": "Patient"},
         "image": absolute(request, images[0].image.url if images else static("og-default.png")),

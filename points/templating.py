@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup, escape
 
+from points import formatting
 from points.editor_links import editor_links
 from points.site_urls import absolute_url
 
@@ -46,6 +47,9 @@ def environment(**options):
         "urlencode": defaultfilters.urlencode,
         "linebreaks": lambda text: Markup(linebreaks(text, autoescape=True)),  # noqa: S704
         "cited": cited,
+        "formatted": formatted,
+        "plain_text": formatting.plain_text,
+        "outline": outline,
         "comment_text": comment_text,
     }
     return env
@@ -87,6 +91,31 @@ def cited(text, page):
         )
 
     return mark_safe(CITATION.sub(link, html))  # noqa: S308 - escaped by linebreaks above
+
+
+@pass_context
+def formatted(context, text, page=None, *, level=3, anchor=""):
+    """An editor's formatted text as HTML (points/formatting.py): its subheadings start at
+    `level`, below the page's heading for it; with an `anchor`, they get ids from it (for a
+    table of contents); [1], [2] ... link to `page`'s references; point links resolve against
+    the published points, loaded once per request and only for a page that has one."""
+    prepared = formatting.prepare(text, top_level=level, anchor=anchor)
+    citations = (
+        frozenset(citation.position for citation in page.citations.all())
+        if page and prepared.may_cite
+        else frozenset()
+    )
+    point_links = (
+        formatting.PointLinks.for_request(context.get("request")) if prepared.links else None
+    )
+    return prepared.render(point_links, citations=citations)
+
+
+def outline(text, anchor):
+    """The subheadings just below a text's top level, for a table of contents: [Heading] with
+    the ids `formatted(text, anchor=anchor)` gives them (the same memoised work)."""
+    headings = formatting.prepare(text, top_level=3, anchor=anchor).headings
+    return [heading for heading in headings if heading.level == 3]
 
 
 # The characters that could end a <script> element or start markup, escaped as JSON allows.

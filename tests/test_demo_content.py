@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from points.formatting import plain_text
 from points.models import (
     Article,
     ArticleSection,
@@ -52,7 +53,9 @@ def demo():
 
 
 def paragraphs(text):
-    return [paragraph.strip() for paragraph in text.split("\n\n") if paragraph.strip()]
+    """The paragraphs of a formatted text as readers read them (a subheading's words without
+    its "## ")."""
+    return [plain_text(paragraph) for paragraph in text.split("\n\n") if paragraph.strip()]
 
 
 def test_sections_follow_the_seed_in_order_each_linked_to_points(demo):

@@ -429,3 +429,17 @@ def test_drafts_and_previews_are_no_revisions_and_publishing_one_is(editor_clien
         NEW_SUMMARY,
         "Two finger-widths from the spine.",  # as it was before revisions were kept
     ]
+
+
+def test_a_preview_leaves_no_trace_in_the_links_to_points_readers_get(editor_client, reader, point):
+    """A preview renders inside a transaction that is rolled back: the map of point links it
+    may load then (here with the previewed slug) is never kept for readers."""
+    article = make_article(intro="Start with [[BL23]].")
+    data, _ = change_form_and_html(editor_client, point)
+    data |= {"slug": ["bl23-previewed"], "location": ["See [[BL23]]."]}
+
+    preview = editor_client.post(reverse("admin:points_point_preview", args=[point.pk]), data)
+
+    assert 'href="/points/bl23-previewed/"' in preview.text
+    html = reader.get(article.get_absolute_url()).text
+    assert 'href="/points/bl23-shenshu/">BL23 Shenshu</a>' in html

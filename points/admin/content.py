@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from points.admin.drafts import DraftsAdminMixin
 from points.admin.pictures import PictureChangeForm, PictureForm
 from points.admin.revisions import RevisionAdmin
+from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -142,7 +143,7 @@ class ArticleReferenceInline(PointReferenceInline):
 
 
 @admin.register(Point)
-class PointAdmin(DraftsAdminMixin, RevisionAdmin):
+class PointAdmin(DraftsAdminMixin, FormattedTextAdmin, RevisionAdmin):
     list_display = [
         "code",
         "pinyin",
@@ -248,7 +249,7 @@ class PointImageAdmin(PictureFormMixin, RevisionAdmin):
 
 
 @admin.register(Condition)
-class ConditionAdmin(RevisionAdmin):
+class ConditionAdmin(FormattedTextAdmin, RevisionAdmin):
     list_display = ["name", "slug", "point_count"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -261,7 +262,7 @@ class ConditionAdmin(RevisionAdmin):
         return condition.point_count
 
 
-class ArticleSectionInline(admin.StackedInline):
+class ArticleSectionInline(FormattedTextInline, admin.StackedInline):
     model = ArticleSection
     extra = 0
     fields = ["position", "heading", "body", "figure_caption", "editor_note", "points"]
@@ -270,7 +271,7 @@ class ArticleSectionInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(DraftsAdminMixin, RevisionAdmin):
+class ArticleAdmin(DraftsAdminMixin, FormattedTextAdmin, RevisionAdmin):
     list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
@@ -303,7 +304,7 @@ class ReviewerAdmin(RevisionAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(RevisionAdmin):
+class AuthorAdmin(FormattedTextAdmin, RevisionAdmin):
     list_display = ["name", "role", "portrait"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
@@ -314,7 +315,7 @@ class AuthorAdmin(RevisionAdmin):
 
 
 @admin.register(Disclaimer)
-class DisclaimerAdmin(RevisionAdmin):
+class DisclaimerAdmin(FormattedTextAdmin, RevisionAdmin):
     """The disclaimer is a single text: it can be edited, never deleted or duplicated."""
 
     list_display = ["title", "short_notice", "updated_at"]

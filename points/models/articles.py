@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from points.models.fields import FormattedTextField
 from points.models.points import Point
 from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
@@ -22,7 +23,7 @@ class Author(KeepsOldURLs):
         blank=True,
         help_text='e.g. "President of MisterBack".',
     )
-    bio = models.TextField(blank=True, help_text="Paragraphs separated by a blank line.")
+    bio = FormattedTextField(blank=True, help_text="Paragraphs separated by a blank line.")
     photo = PictureField(
         upload_to="authors/",
         blank=True,
@@ -75,16 +76,16 @@ class Article(Publishable):
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for search engines and article lists."
     )
-    intro = models.TextField(help_text="Opening paragraphs, separated by a blank line.")
-    closing = models.TextField(
+    intro = FormattedTextField(help_text="Opening paragraphs, separated by a blank line.")
+    closing = FormattedTextField(
         "closing text", blank=True, help_text="Paragraphs after the last section."
     )
-    intro_note = models.TextField(
+    intro_note = FormattedTextField(
         "editor's note on the opening",
         blank=True,
         help_text="Shown after the opening: corrections and context for its claims.",
     )
-    closing_note = models.TextField(
+    closing_note = FormattedTextField(
         "editor's note on the closing text",
         blank=True,
         help_text="Shown after the closing text: corrections and context for its claims.",
@@ -135,8 +136,8 @@ class ArticleSection(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveSmallIntegerField(default=0, help_text="Smallest first.")
     heading = models.CharField(max_length=200)
-    body = models.TextField(help_text="Paragraphs separated by a blank line.")
-    editor_note = models.TextField(
+    body = FormattedTextField(help_text="Paragraphs separated by a blank line.")
+    editor_note = FormattedTextField(
         "editor's note",
         blank=True,
         help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from points.models.fields import FormattedTextField
 from points.models.points import lines_of
 from points.models.shown import ShownToReadersQuerySet
 
@@ -15,7 +16,7 @@ class Disclaimer(models.Model):
     short_notice = models.CharField(
         max_length=300, help_text="One or two sentences shown on every article and point page."
     )
-    body = models.TextField(help_text="The full text of the disclaimer page.")
+    body = FormattedTextField(help_text="The full text of the disclaimer page.")
     emergency_signs = models.TextField(
         "emergency signs: call an ambulance or go to A&E now",
         blank=True,

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from points.models.fields import percent_field
+from points.models.fields import FormattedTextField, percent_field
 from points.models.publishing import Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
@@ -84,7 +84,7 @@ class Condition(models.Model):
 
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
-    description = models.TextField(
+    description = FormattedTextField(
         blank=True, help_text="One or two plain sentences shown on the condition's page."
     )
 
@@ -184,7 +184,7 @@ class Point(Publishable):
         max_length=200,
         help_text="One sentence for lists and search results: where it is and what it is for.",
     )
-    location = models.TextField(
+    location = FormattedTextField(
         "standard location", help_text="Where the point lies, in the references' terms."
     )
     how_to_find = models.TextField(
@@ -213,7 +213,7 @@ class Point(Publishable):
     repetitions_max = models.PositiveSmallIntegerField("most repetitions", null=True, blank=True)
     posture = models.CharField(max_length=12, choices=Posture, default=Posture.ANY)
     sides = models.CharField(max_length=8, choices=Sides, default=Sides.BOTH)
-    technique_notes = models.TextField(
+    technique_notes = FormattedTextField(
         blank=True,
         help_text="Our own advice on pressing this point, in plain words. The times and "
         "repeats above follow one instruction: never combine two different instructions.",
@@ -225,7 +225,7 @@ class Point(Publishable):
         "marks, one per paragraph (blank line between), each saying which section it comes "
         "from. Only the article's words: put our advice in the notes above.",
     )
-    said_to_help = models.TextField(
+    said_to_help = FormattedTextField(
         "what it is said to help",
         help_text="What the article and the references say, worded as their claim, not as fact.",
     )
@@ -245,7 +245,7 @@ class Point(Publishable):
         default=Confidence.HIGH,
         help_text="How sure we are that the article's description means this standard point.",
     )
-    identification_note = models.TextField(
+    identification_note = FormattedTextField(
         blank=True, help_text="Why we matched the article's description to this point."
     )
     references = models.ManyToManyField(

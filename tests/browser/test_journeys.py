@@ -21,7 +21,8 @@ def test_reader_goes_from_home_to_article_to_points_to_disclaimer(page, demo_sit
     )
 
     knee_section = page.locator("section", has=page.get_by_role("heading", name="Knee Back Points"))
-    knee_section.get_by_role("link", name="BL40 Weizhong").click()
+    # The section's point card (its editor's note links the point too).
+    knee_section.locator(".point-card").get_by_role("link", name="BL40 Weizhong").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("BL40 Weizhong")
     expect(page.get_by_role("heading", name="Before you press: cautions")).to_be_visible()
 

@@ -1,0 +1,100 @@
+"""Editors' formatted text in the admin: the text box with its help panel and live preview
+(static/admin/formatted-text.js), the preview endpoint the script posts to, and a warning after
+saving when a text links to a point readers cannot open."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.http import JsonResponse
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from points import formatting
+from points.models.fields import FormattedTextField
+
+
+class FormattedTextarea(AdminTextareaWidget):
+    """A text box for formatted text: the syntax in a help panel (works without JavaScript)
+    and, with JavaScript, a preview that follows the typing."""
+
+    template_name = "points/widgets/formatted_text.html"
+
+    class Media:
+        js = ["admin/formatted-text.js"]
+        css = {"all": ["admin/formatted-text.css"]}
+
+    def __init__(self, attrs=None):
+        preview = {
+            "data-formatted-text": "",
+            "data-preview-url": reverse_lazy("formatting-preview"),
+        }
+        super().__init__(attrs={**preview, **(attrs or {})})
+
+
+FORMATTED_TEXT_WIDGETS = {FormattedTextField: {"widget": FormattedTextarea}}
+
+
+class FormattedTextInline:
+    """For an inline whose model has formatted text (sections of an article)."""
+
+    formfield_overrides = FORMATTED_TEXT_WIDGETS
+
+
+class FormattedTextAdmin(FormattedTextInline):
+    """For a model admin: formatted text boxes, and after saving, a warning for every link to
+    a point that readers would see as plain words (in the page or in its inlines)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        rows = [form.instance]
+        for formset in formsets:
+            rows += [inline.instance for inline in formset.forms if inline.instance.pk]
+        point_links = formatting.PointLinks()
+        for row in rows:
+            for field, targets in unresolved_links(row, point_links):
+                where = (
+                    field.verbose_name if row is form.instance else f"{row}: {field.verbose_name}"
+                )
+                messages.warning(request, unresolved_message(where, targets))
+
+
+def unresolved_links(row, point_links):
+    """[(field, [targets])] for the formatted fields of `row` with point links that do not
+    resolve to a published point."""
+    found = []
+    for field in row._meta.fields:
+        if isinstance(field, FormattedTextField):
+            text = getattr(row, field.attname)
+            if "[[" in text and (targets := formatting.prepare(text).unresolved(point_links)):
+                found.append((field, targets))
+    return found
+
+
+def unresolved_message(where, targets):
+    names = ", ".join(f"[[{target}]]" for target in targets)
+    verb = "does" if len(targets) == 1 else "do"
+    return (
+        f"In “{where}”, {names} {verb} not match a published point (by code, pinyin or "
+        "English name): readers see plain words there, not a link, until such a point is "
+        "published."
+    )
+
+
+@require_POST
+def preview(request):
+    """The HTML readers would get for the posted text, with links to points that readers
+    cannot open marked. For staff only, with the CSRF token (admin.site.admin_view)."""
+    text = request.POST.get("text", "")
+    if len(text) > formatting.MAX_LENGTH:
+        message = f"This text is too long to show: at most {formatting.MAX_LENGTH:,} characters."
+        return JsonResponse({"error": message}, status=400)
+    prepared = formatting.prepare.__wrapped__(text)  # not memoised: every keystroke differs
+    point_links = formatting.PointLinks()
+    return JsonResponse(
+        {
+            "html": prepared.render(point_links, editor=True),
+            "unresolved": prepared.unresolved(point_links) if prepared.links else [],
+        }
+    )
+
+
+preview_view = admin.site.admin_view(preview)

@@ -1,0 +1,98 @@
+// Live preview of editors' formatted text (points/admin/formatting.py): as an editor types in
+// a formatted text box, the text is posted to the admin's preview endpoint (staff only, with the
+// form's CSRF token) and the HTML readers would get is shown under the box. Without this
+// script the box and its help panel work as they are. Listens on the document, so the boxes of
+// sections added with "Add another" get a preview too.
+(function () {
+  "use strict";
+
+  var DELAY_MS = 300;
+  var timers = new WeakMap();
+  var latest = new WeakMap();
+
+  function previewFor(box) {
+    var wrapper = box.closest(".formatted-text");
+    return wrapper && wrapper.querySelector(".formatted-text__preview");
+  }
+
+  function csrfToken(box) {
+    var form = box.form || document;
+    var input = form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function show(preview, html, message) {
+    var body = preview.querySelector(".formatted-text__preview-body");
+    preview.hidden = false;
+    if (message) {
+      body.textContent = message;
+      preview.classList.add("formatted-text__preview--error");
+      return;
+    }
+    preview.classList.remove("formatted-text__preview--error");
+    // The server sanitised this HTML (nh3, allow-list): it is what readers would get.
+    body.innerHTML = html;
+  }
+
+  function refresh(box) {
+    var preview = previewFor(box);
+    if (!preview) {
+      return;
+    }
+    if (!box.value.trim()) {
+      preview.hidden = true;
+      return;
+    }
+    var request = {};
+    latest.set(box, request);
+    fetch(box.dataset.previewUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"X-CSRFToken": csrfToken(box)},
+      body: new URLSearchParams({text: box.value}),
+    })
+      .then(function (response) {
+        return response.json().then(function (data) {
+          return {ok: response.ok, data: data};
+        });
+      })
+      .then(function (result) {
+        if (latest.get(box) !== request) {
+          return; // an answer to older text: a newer one is on its way
+        }
+        if (!result.ok) {
+          show(preview, "", result.data.error || "The preview is not available.");
+          return;
+        }
+        show(preview, result.data.html);
+      })
+      .catch(function () {
+        show(preview, "", "The preview is not available just now; your text is not affected.");
+      });
+  }
+
+  function schedule(box) {
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(function () { refresh(box); }, DELAY_MS));
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-formatted-text]")) {
+      schedule(event.target);
+    }
+  });
+
+  function start() {
+    document.querySelectorAll("textarea[data-formatted-text]").forEach(function (box) {
+      if (box.value.trim() && !box.name.includes("__prefix__")) {
+        refresh(box);
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from points.admin.drafts import DraftsAdminMixin
+from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.admin.pictures import PictureChangeForm, PictureForm
 from points.admin.revisions import RevisionAdmin
-from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.body_map import FIGURES
 from points.models import (
     Article,

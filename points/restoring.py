@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from points.models.publishing import KeepsOldURLs, redirect_old_path
 from points.revisions import inline_relations
-from points.validators import PictureField, keep_files_of_deleted_rows
+from points.validators import PictureField, keep_old_files
 
 
 class RestoreRefused(Exception):
@@ -76,7 +76,7 @@ def bring_back(user, comment):
         with (
             transaction.atomic(),
             reversion.create_revision(atomic=False),
-            keep_files_of_deleted_rows(),
+            keep_old_files(),
         ):
             reversion.set_user(user)
             reversion.set_comment(comment)

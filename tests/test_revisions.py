@@ -2,12 +2,18 @@
 changed; two versions compare side by side; an old one is restored as a new version, and
 readers see it (the page cache included). Restores that would break something change nothing."""
 
+from datetime import timedelta
+
 import pytest
 import reversion
+import time_machine
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
+from points import trash
 from points.models import Article, Comment, Point
 from tests.factories import (
     make_article,
@@ -162,6 +168,23 @@ def test_restoring_removes_pictures_added_since_and_keeps_them_in_the_trash(edit
 
     assert list(point.images.values_list("alt_text", flat=True)) == ["BL23 beside the spine"]
     assert default_storage.exists(added.image.name)
+
+
+def test_a_picture_a_restore_removes_stays_in_the_trash_for_30_days_however_old_it_is(
+    editor_client, editor, point
+):
+    save(editor_client, point)
+    old = versions_of(point)[0]
+    with reversion.create_revision():
+        added = make_image(point, alt_text="A newer picture")
+
+    with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
+        editor_client.force_login(editor)
+        editor_client.post(reverse("admin:points_point_restore", args=[point.pk, old.pk]))
+        call_command("purge_trash", verbosity=0)
+
+        assert [item.version.object_repr for item in trash.deleted_items()] == ["A newer picture"]
+    assert all(default_storage.exists(name) for name in stored_names(added))
 
 
 def stored_names(picture):

@@ -42,13 +42,12 @@ def unused_files(*, keep_days, grace=UPLOAD_GRACE):
     stored = [
         (storage, name) for storage, folder in folders(fields) for name in files_in(storage, folder)
     ]
-    needed = names_in_use(fields) | names_in_revisions(
-        fields, since=now - timedelta(days=keep_days)
-    )
+    since = now - timedelta(days=keep_days)
+    needed = names_in_use(fields) | names_in_revisions(fields, since=since)
     return [
         (storage, name)
         for storage, name in stored
-        if name not in needed and (not grace or storage.get_modified_time(name) <= now - grace)
+        if name not in needed and (not grace or stored_before(storage, name, now - grace))
     ]
 
 
@@ -61,6 +60,13 @@ def remove_unused_files(*, keep_days, grace=UPLOAD_GRACE):
     for storage, name in removed:
         delete_files(storage, [name])
     return [name for _, name in removed]
+
+
+def stored_before(storage, name, moment):
+    try:
+        return storage.get_modified_time(name) <= moment
+    except Exception:  # gone meanwhile, or the store did not answer: leave it for next time
+        return False
 
 
 def folders(fields):

@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from reversion.models import Version
 
+from points import trash
 from points.models.publishing import KeepsOldURLs, redirect_old_path
 from points.revisions import inline_relations
-from points.validators import PictureField, keep_files_of_deleted_rows
+from points.validators import PictureField, keep_old_files
 
 
 class RestoreRefused(Exception):
@@ -34,7 +35,12 @@ def restore(snapshot, *, user):
             kept = list(snapshot.inlines.get(name, {}))
             for other in snapshot.inlines.get(name, {}).values():
                 revert(other)
-            related.objects.filter(**{key: version.object_id}).exclude(pk__in=kept).delete()
+            added_since = related.objects.filter(**{key: version.object_id}).exclude(pk__in=kept)
+            if related in trash.TRASH_MODELS:
+                # To the trash as of now (a picture added since, say), not as of when it was
+                # added: it must stay recoverable, with its files, for the days promised.
+                trash.record_deletion(list(added_since), user=user)
+            added_since.delete()
         obj = model._base_manager.get(pk=version.object_id)
         reversion.add_to_revision(obj)
     return obj
@@ -76,7 +82,7 @@ def bring_back(user, comment):
         with (
             transaction.atomic(),
             reversion.create_revision(atomic=False),
-            keep_files_of_deleted_rows(),
+            keep_old_files(),
         ):
             reversion.set_user(user)
             reversion.set_comment(comment)

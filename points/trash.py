@@ -4,8 +4,8 @@ Deleting in the admin first records the item as it is, with the rows deleted wit
 point's pictures, other names and sources) and the items that link to it (the sections that
 name a point, the points under a condition), as one revision of django-reversion; then the
 rows go, but their picture files stay in storage. Recovering (points/restoring.py) puts it
-all back. `manage.py purge_trash` forgets what was deleted more than TRASH_DAYS ago, files
-included.
+all back. `manage.py purge_trash` forgets what was deleted more than TRASH_DAYS ago, and
+removes the picture files nothing needs any more (points/picture_files.py).
 """
 
 from dataclasses import dataclass
@@ -20,7 +20,6 @@ from reversion.models import Revision, Version
 
 from points.models import Article, Author, Condition, Point, PointImage, Reference, Reviewer
 from points.revisions import inline_relations, record_revision
-from points.validators import PictureField, delete_files
 
 TRASH_DAYS = 30
 # What the trash lists, in this order. (Other rows come back with the item they belong to.)
@@ -83,43 +82,27 @@ def deleted_version(model, pk):
     return version
 
 
-def purge(*, days=TRASH_DAYS):
-    """Forget items deleted more than `days` ago: their versions, and the picture files no
-    remaining row uses. Returns how many items were purged."""
+def expired_items(*, days=TRASH_DAYS):
+    """The deletion records of the items deleted more than `days` ago, oldest first."""
     cutoff = timezone.now() - timedelta(days=days)
-    purged = 0
+    expired = []
     for model in TRASH_MODELS:
         for version in Version.objects.get_deleted(model).select_related("revision"):
-            if version.revision.date_created >= cutoff:
-                continue
-            with transaction.atomic():
-                files = stored_files_of(version)
-                Version.objects.get_for_object_reference(model, version.object_id).delete()
-                Revision.objects.filter(version__isnull=True).delete()
-                transaction.on_commit(lambda files=files: remove_unused(files))
-            purged += 1
-    return purged
+            if version.revision.date_created < cutoff:
+                expired.append(version)
+    return sorted(expired, key=lambda version: version.revision.date_created)
 
 
-def stored_files_of(version):
-    """(storage, [names]) of the picture files an item and the rows deleted with it held."""
-    files = []
-    for row in [version, *version.revision.version_set.exclude(pk=version.pk)]:
-        model = row._model
-        if model is None:
-            continue
-        for f in model._meta.concrete_fields:
-            name = row.field_dict.get(f.attname) if isinstance(f, PictureField) else None
-            if name and not model._base_manager.filter(pk=row.object_id).exists():
-                renditions = row.field_dict.get(f.renditions_field) if f.renditions_field else []
-                files.append((f, f.stored_names(str(name), renditions)))
-    return files
-
-
-def remove_unused(files):
-    for f, names in files:
-        if not f.model._base_manager.filter(**{f.attname: names[0]}).exists():
-            delete_files(f.storage, names)
+def purge(*, days=TRASH_DAYS):
+    """Forget the items deleted more than `days` ago: every version recorded of them. Their
+    picture files are then needed by nothing, and go with the other unused files
+    (points/picture_files.py). Returns the items' deletion records."""
+    expired = expired_items(days=days)
+    for version in expired:
+        with transaction.atomic():
+            Version.objects.get_for_object_reference(version._model, version.object_id).delete()
+            Revision.objects.filter(version__isnull=True).delete()
+    return expired
 
 
 def gone_or_404(request, model, slug):

@@ -15,14 +15,16 @@ from PIL import Image, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 
-# Set while rows go to the trash (points/trash.py): their files stay, so they can come back.
+# Set while editors change content (points/admin/revisions.py): files let go of stay, so
+# revisions and the trash can bring them back.
 _keeping_files = ContextVar("keeping_files", default=False)
 
 
 @contextmanager
-def keep_files_of_deleted_rows():
-    """Rows deleted inside this block keep their stored files (the trash's purge removes them
-    later)."""
+def keep_old_files():
+    """Rows deleted, and pictures replaced or cleared, inside this block keep their stored
+    files, so that an earlier revision or the trash can bring them back. `manage.py
+    purge_trash` removes them once nothing needs them (points/picture_files.py)."""
     token = _keeping_files.set(True)
     try:
         yield
@@ -103,7 +105,8 @@ class PictureField(models.ImageField):
     decoded, stripped of metadata (a phone photo's GPS position), under a random name, with
     WebP renditions when `renditions_field` names the JSONField that lists them. The files a
     row let go of (replaced, cleared, or the row deleted) are removed once the database has
-    committed, so a rolled-back save never loses the picture still in use."""
+    committed, so a rolled-back save never loses the picture still in use; inside
+    keep_old_files() (an editor's change, kept as a revision) they stay for the history."""
 
     def __init__(self, *args, renditions_field=None, **kwargs):
         self.renditions_field = renditions_field
@@ -128,7 +131,7 @@ class PictureField(models.ImageField):
         from points.uploads import process_upload
 
         file = getattr(model_instance, self.attname)
-        if not add:
+        if not add and not _keeping_files.get():
             self.delete_replaced_files_after_commit(model_instance, file)
         if file and not file._committed:
             validate_image_upload(file)

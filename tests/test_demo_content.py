@@ -3,9 +3,14 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.urls import reverse
+from reversion.models import Version
 
 from points.formatting import plain_text
+from points.management.commands import load_demo_content
 from points.models import (
     Article,
     ArticleSection,
@@ -16,6 +21,8 @@ from points.models import (
     PointAlias,
     PointImage,
 )
+from tests.factories import png_bytes, upload
+from tests.pages import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +160,53 @@ def test_reset_reloads_content_and_keeps_accounts(demo, editor):
 
     assert Point.objects.get(code="BL23").summary != "Changed by an editor."
     assert User.objects.filter(pk=editor.pk).exists()
+
+
+def files_in_media():
+    return {
+        path.relative_to(settings.MEDIA_ROOT).as_posix()
+        for path in settings.MEDIA_ROOT.rglob("*")
+        if path.is_file()
+    }
+
+
+def files_the_rows_use():
+    names = set()
+    for picture in PointImage.objects.all():
+        names |= {picture.image.name, *(r["name"] for r in picture.renditions)}
+    names |= {author.photo.name for author in Author.objects.exclude(photo="")}
+    return names
+
+
+def test_reset_leaves_only_the_files_the_demo_uses_and_no_history(
+    demo, editor_client, django_capture_on_commit_callbacks
+):
+    # An editor replaces a picture and deletes a point: both keep their files, for the point's
+    # history and for the trash; and an upload was left behind.
+    bl23, gb30 = Point.objects.get(code="BL23"), Point.objects.get(code="GB30")
+    url, data = change_form(editor_client, bl23)
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(url, data | {"images-0-image": upload("new.png")})
+        editor_client.post(reverse("admin:points_point_delete", args=[gb30.pk]), {"post": "yes"})
+    default_storage.save("points/stray.png", ContentFile(png_bytes()))
+    assert len(files_in_media()) > len(files_the_rows_use())
+
+    counts = []
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("load_demo_content", reset=True, verbosity=0)
+        assert files_in_media() == files_the_rows_use()
+        counts.append(len(files_in_media()))
+
+    assert counts[0] == counts[1] == 40  # 10 pictures, each with 3 renditions
+    assert not Version.objects.exists()
+    assert editor_client.get(reverse("admin:trash")).context["items"] == []
+
+
+def test_the_reset_says_that_nothing_can_be_recovered():
+    parser = load_demo_content.Command().create_parser("manage.py", "load_demo_content")
+
+    assert "Nothing deleted can be recovered." in " ".join(parser.format_help().split())
 
 
 def test_if_empty_leaves_existing_content_alone(demo):

@@ -2,14 +2,29 @@
 changed; two versions compare side by side; an old one is restored as a new version, and
 readers see it (the page cache included). Restores that would break something change nothing."""
 
+from datetime import timedelta
+
 import pytest
 import reversion
+import time_machine
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
+from points import trash
 from points.models import Article, Comment, Point
-from tests.factories import make_article, make_comment, make_image, make_point, make_section
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_image,
+    make_point,
+    make_section,
+    png_bytes,
+    upload,
+)
 from tests.pages import change_form
 
 
@@ -153,6 +168,106 @@ def test_restoring_removes_pictures_added_since_and_keeps_them_in_the_trash(edit
 
     assert list(point.images.values_list("alt_text", flat=True)) == ["BL23 beside the spine"]
     assert default_storage.exists(added.image.name)
+
+
+def test_a_picture_a_restore_removes_stays_in_the_trash_for_30_days_however_old_it_is(
+    editor_client, editor, point
+):
+    save(editor_client, point)
+    old = versions_of(point)[0]
+    with reversion.create_revision():
+        added = make_image(point, alt_text="A newer picture")
+
+    with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
+        editor_client.force_login(editor)
+        editor_client.post(reverse("admin:points_point_restore", args=[point.pk, old.pk]))
+        call_command("purge_trash", verbosity=0)
+
+        assert [item.version.object_repr for item in trash.deleted_items()] == ["A newer picture"]
+    assert all(default_storage.exists(name) for name in stored_names(added))
+
+
+def stored_names(picture):
+    return [picture.image.name, *(rendition["name"] for rendition in picture.renditions)]
+
+
+def restore_version(client, obj, version):
+    return client.post(
+        reverse(f"admin:points_{obj._meta.model_name}_restore", args=[obj.pk, version.pk])
+    )
+
+
+def served(client, name):
+    response = client.get(default_storage.url(name))
+    return response.status_code == 200
+
+
+def test_a_picture_replaced_by_mistake_comes_back_with_its_files_on_restore(
+    editor_client, client, point, django_capture_on_commit_callbacks
+):
+    old = point.images.get()
+    save(editor_client, point)
+    before = versions_of(point)[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        save(editor_client, point, **{"images-0-image": upload("new.png", png_bytes((60, 40)))})
+    replaced = versions_of(point)[-1]
+    new = point.images.get()
+    assert new.image.name != old.image.name
+    assert old.image.name not in client.get(point.get_absolute_url()).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = restore_version(editor_client, point, before)
+
+    assert response.status_code == 302
+    page = client.get(point.get_absolute_url()).text
+    assert old.image.url in page
+    assert new.image.url not in page
+    assert all(served(client, name) for name in stored_names(old))
+    # Undoing the restore brings the new picture back, files and all.
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_version(editor_client, point, replaced)
+    assert new.image.url in client.get(point.get_absolute_url()).text
+    assert all(served(client, name) for name in stored_names(new))
+
+
+def test_a_picture_can_be_replaced_again_after_a_restore(
+    editor_client, client, point, django_capture_on_commit_callbacks
+):
+    old = point.images.get()
+    save(editor_client, point)
+    before = versions_of(point)[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        save(editor_client, point, **{"images-0-image": upload("second.png")})
+        restore_version(editor_client, point, before)
+        save(editor_client, point, **{"images-0-image": upload("third.png", png_bytes((50, 50)))})
+
+    third = point.images.get()
+    assert third.image.name not in stored_names(old)
+    assert (third.width, third.height) == (50, 50)
+    assert third.image.url in client.get(point.get_absolute_url()).text
+    assert all(served(client, name) for name in stored_names(third))
+    # Every picture this point showed is still in its history.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert restore_version(editor_client, point, before).status_code == 302
+    assert point.images.get().image.name == old.image.name
+
+
+def test_an_authors_replaced_photo_comes_back_on_restore(
+    editor_client, client, django_capture_on_commit_callbacks
+):
+    author = make_author(photo=upload("one.png"), photo_alt_text="Paul smiling")
+    old_name = author.photo.name
+    save(editor_client, author)
+    before = versions_of(author)[-1]
+    with django_capture_on_commit_callbacks(execute=True):
+        save(editor_client, author, photo=upload("two.png"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_version(editor_client, author, before)
+
+    author.refresh_from_db()
+    assert author.photo.name == old_name
+    assert served(client, old_name)
 
 
 def test_restoring_an_old_address_keeps_the_newer_one_working(editor_client, client, point):

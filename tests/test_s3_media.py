@@ -1,20 +1,27 @@
 """Media past one machine: uploads kept in an S3-compatible object store (MEDIA_STORAGE=s3,
 django-storages), exercised against a real S3 API server (moto's) that the test starts on
-loopback: upload through the pipeline, renditions, replace, delete, and backup and restore."""
+loopback: upload through the pipeline, renditions, replace, delete, purge_trash removing what
+nothing needs, and backup and restore."""
 
 import io
 import os
 import subprocess
 import sys
+from datetime import timedelta
+from io import StringIO
 from itertools import count
 
 import boto3
 import pytest
+import time_machine
 from botocore.exceptions import ClientError
 from django.conf import settings
+from django.core.management import call_command
+from django.utils import timezone
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
+from points.validators import keep_old_files
 from scripts.harness import free_port, throwaway_env
 from tests.factories import gps_jpeg_bytes, make_author, make_image, make_point, upload
 
@@ -158,6 +165,28 @@ def test_deleting_a_picture_deletes_its_objects(s3_storage, django_capture_on_co
         picture.delete()
 
     assert keys(s3, bucket) == set()
+
+
+def test_purge_trash_removes_the_objects_nothing_needs_from_the_bucket(
+    s3_storage, django_capture_on_commit_callbacks
+):
+    s3, bucket = s3_storage
+    picture = make_image(make_point(), image=upload(content=gps_jpeg_bytes((800, 400))))
+    old = names(picture)
+    with keep_old_files(), django_capture_on_commit_callbacks(execute=True):
+        picture.image = upload("second.png")
+        picture.save()  # as in the admin: the old objects stay for the history
+    s3.put_object(Bucket=bucket, Key="exports/report.csv", Body=b"a,b")
+    assert keys(s3, bucket) == old | names(picture) | {"exports/report.csv"}
+
+    with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
+        dry_run = StringIO()
+        call_command("purge_trash", dry_run=True, stdout=dry_run)
+        assert all(key in dry_run.getvalue() for key in old)
+        assert keys(s3, bucket) == old | names(picture) | {"exports/report.csv"}
+        call_command("purge_trash", verbosity=0)
+
+    assert keys(s3, bucket) == names(picture) | {"exports/report.csv"}
 
 
 def manage(env, *args):

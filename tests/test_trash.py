@@ -240,18 +240,19 @@ def test_the_trash_is_for_editors_only(client, django_user_model, linked_point, 
 
 
 def test_purge_trash_forgets_what_was_deleted_over_30_days_ago_with_its_files(
-    editor_client, linked_point, django_capture_on_commit_callbacks
+    editor_client, editor, linked_point, django_capture_on_commit_callbacks
 ):
     files = [image.image.name for image in linked_point.images.all()]
-    with time_machine.travel(timezone.now() - timedelta(days=31)):
-        delete(editor_client, linked_point)
-    recent = make_point(code="GB30", slug="gb30-huantiao")
-    delete(editor_client, recent)
+    delete(editor_client, linked_point)
+    with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
+        editor_client.force_login(editor)
+        recent = make_point(code="GB30", slug="gb30-huantiao")
+        delete(editor_client, recent)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("purge_trash", verbosity=0)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("purge_trash", verbosity=0)
 
-    assert in_trash(editor_client) == [str(recent)]
+        assert in_trash(editor_client) == [str(recent)]
     assert not any(default_storage.exists(name) for name in files)
 
 

@@ -1,6 +1,7 @@
 """One upload pipeline for every picture field: the author's photo is decoded, stripped of its
 metadata and stored under a random name like a point's pictures, and files a row lets go of are
-removed once the database has committed, never before."""
+removed once the database has committed, never before, unless an editor's change keeps them for
+the history (then purge_trash removes them later, tests/test_picture_files.py)."""
 
 import io
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from points.models import Author, PointImage
+from points.validators import keep_old_files
 from tests.factories import gps_jpeg_bytes, make_author, make_image, make_point, upload
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +110,24 @@ def test_a_replaced_point_picture_loses_its_file_and_renditions(
     assert not any(stored(storage, name) for name in old)
     assert stored(storage, picture.image.name)
     assert all(stored(storage, r["name"]) for r in picture.renditions)
+
+
+def test_an_editors_change_keeps_the_files_it_lets_go_of_for_the_history(
+    django_capture_on_commit_callbacks,
+):
+    author = make_author(photo=upload("one.png"), photo_alt_text="A")
+    picture = make_image(make_point())
+    storage = picture.image.storage
+    old = [author.photo.name, picture.image.name, *(r["name"] for r in picture.renditions)]
+
+    with keep_old_files(), django_capture_on_commit_callbacks(execute=True):
+        author.photo = None
+        author.save()
+        picture.image = upload("new.png")
+        picture.save()
+
+    assert all(stored(storage, name) for name in old)
+    assert stored(storage, picture.image.name)
 
 
 def test_deleting_rows_removes_their_files_after_commit(django_capture_on_commit_callbacks):

@@ -22,7 +22,7 @@ from django.utils.text import capfirst
 from points import revisions, trash
 from points.admin.usage import where_used
 from points.restoring import RestoreRefused, restore
-from points.validators import keep_files_of_deleted_rows
+from points.validators import keep_old_files
 
 NOTE_FIELD = "change_note"
 
@@ -76,7 +76,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
     # Saving: one revision for the item and its inline rows.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        with reversion.create_revision(), keep_files_of_deleted_rows():
+        with reversion.create_revision(), keep_old_files():
             reversion.set_user(request.user)
             if object_id and request.method == "POST":
                 revisions.record_first_state(self.model, unquote(object_id))
@@ -84,7 +84,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {"trash_url": reverse("admin:trash"), **(extra_context or {})}
-        with reversion.create_revision(), keep_files_of_deleted_rows():
+        with reversion.create_revision(), keep_old_files():
             reversion.set_user(request.user)
             return super().changelist_view(request, extra_context)
 
@@ -102,12 +102,12 @@ class RevisionAdmin(admin.ModelAdmin):
     # Deleting: to the trash, files kept.
     def delete_model(self, request, obj):
         trash.record_deletion([obj], user=request.user)
-        with keep_files_of_deleted_rows():
+        with keep_old_files():
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         trash.record_deletion(list(queryset), user=request.user)
-        with keep_files_of_deleted_rows():
+        with keep_old_files():
             super().delete_queryset(request, queryset)
 
     def render_delete_form(self, request, context):

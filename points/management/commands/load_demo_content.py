@@ -1,12 +1,15 @@
 """Load the seed article and its points from fixtures/ into the database.
 
 Safe to run again: rows are matched on their codes and slugs and updated in place, and a point's
-demo pictures are only added when it has none. `--reset` first deletes all content (not users).
+demo pictures are only added when it has none. `--reset` first deletes all content (not users)
+with its history and the trash, and afterwards removes every picture file the demo does not
+use: nothing deleted can be recovered, so nothing is kept for it.
 Pictures go through the same image field an editor uses, so they are stored and checked the same
 way as an upload.
 """
 
 import json
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +17,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+from reversion.models import Revision
 
+from points import picture_files
 from points.models import (
     Article,
     ArticleReference,
@@ -39,7 +44,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--reset", action="store_true", help="Delete all content first, then load the demo."
+            "--reset",
+            action="store_true",
+            help="Delete all content (not accounts), its history, the trash and every uploaded "
+            "picture file, then load the demo. Nothing deleted can be recovered.",
         )
         parser.add_argument(
             "--if-empty",
@@ -55,6 +63,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             if reset:
                 delete_all_content()
+                # Once committed, every picture file but the demo's goes: those replaced in the
+                # admin, the trash's, stray uploads. Nothing is left that could bring them back.
+                transaction.on_commit(
+                    partial(picture_files.remove_unused_files, keep_days=0, grace=None)
+                )
             load(data, images_dir=FIXTURES_DIR / "images")
         self.stdout.write(
             self.style.SUCCESS(
@@ -71,6 +84,7 @@ def delete_all_content():
     for model in models:
         model.objects.all().delete()
     Disclaimer.objects.all().delete()
+    Revision.objects.all().delete()  # the history and the trash, with their versions
 
 
 def load(data, *, images_dir: Path):

@@ -15,12 +15,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from points import revisions, trash
 from points.admin.usage import where_used
+from points.models import PendingChange
 from points.restoring import RestoreRefused, restore
 from points.validators import keep_files_of_deleted_rows
 
@@ -41,9 +40,7 @@ class ChangeNoteForm(forms.ModelForm):
 
 
 def version_label(snapshot):
-    revision = snapshot.version.revision
-    when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
-    return f"{when}, {revision.user.get_username()}" if revision.user else when
+    return capfirst(snapshot.label)
 
 
 def delete_selected_to_trash(modeladmin, request, queryset):
@@ -218,14 +215,15 @@ class RevisionAdmin(admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                restore(snapshot, user=request.user)
+                obj = restore(snapshot, user=request.user)
             except RestoreRefused as refused:
                 error = str(refused)
             else:
+                self.log_change(request, obj, f"Restored {snapshot.label}.")
                 messages.success(
                     request,
-                    f"The version of {version_label(snapshot)} is current again. To undo, "
-                    "restore the version before it from this history.",
+                    f"{version_label(snapshot)} is current again. To undo, restore the "
+                    "version before it from this history.",
                 )
                 return HttpResponseRedirect(self.admin_url("history", obj))
         current = revisions.live_snapshot(obj)
@@ -234,6 +232,7 @@ class RevisionAdmin(admin.ModelAdmin):
             obj,
             title=f"Restore an earlier version of {obj}?",
             old=snapshot,
+            pending=PendingChange.objects.of(obj) if PendingChange.is_kept_for(obj) else None,
             error=error,
             rows=revisions.compare_rows(self.model, current.values, snapshot.values),
             inlines=revisions.compare_inlines(self.model, current, snapshot),

@@ -117,7 +117,8 @@ def test_a_superuser_is_told_plainly_that_deleting_a_comment_is_for_good(admin_c
 
     assert "This cannot be undone: a deleted comment does not go to the trash." in text
     assert "Its result report (BL23: Helped a lot) is deleted with it" in text
-    assert "Summary" not in text and "Objects" not in text
+    assert "Summary" not in text
+    assert "Objects" not in text
     admin_client_.post(url, {"post": "yes"})
     assert not Comment.objects.exists()
 

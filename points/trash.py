@@ -50,6 +50,7 @@ COMES_BACK_WITH = {
 # Readers' comments are kept with the page they are on (without what identifies the reader:
 # points/revisions.py), with their result reports and the site's replies.
 COMMENTED = (Point, Article)
+KEPT_WITH_PAGES = (Comment, ResultReport)
 
 
 def comes_back_with(model):

@@ -140,6 +140,13 @@ class RevisionAdmin(admin.ModelAdmin):
         with keep_files_of_deleted_rows():
             super().delete_queryset(request, queryset)
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A page's comments go to the trash with it (points/trash.py): editors, who may not
+        # delete comments themselves, may still delete the page.
+        kept = {model._meta.verbose_name for model in trash.KEPT_WITH_PAGES}
+        return deleted, counts, perms_needed - kept, protected
+
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         # Django's "deleted successfully" becomes where it went and how to undo it.
         moved = getattr(request, "moved_to_trash", None)

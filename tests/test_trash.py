@@ -499,3 +499,18 @@ def test_bulk_deleting_a_reference_still_cited_names_the_pages(editor_client, ci
     for page in [*Point.objects.all(), Article.objects.get()]:
         url = reverse(f"admin:points_{page._meta.model_name}_change", args=[page.pk])
         assert response.text.count(f'<a href="{url}">{page}</a>') == 1
+
+
+def test_a_comment_replied_to_by_an_editor_since_removed_comes_back_unsigned(
+    editor_client, django_user_model, point
+):
+    former = django_user_model.objects.create_user("frank", password="x" * 20, is_staff=True)
+    make_comment(point, status="approved", reply="Thanks!", replied_by=former)
+    delete(editor_client, point)
+    former.delete()
+
+    response = recover(editor_client, point)
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.reply, comment.replied_by) == ("Thanks!", None)

@@ -6,15 +6,19 @@ deleted stops it with a message for the editor, and nothing changes."""
 from contextlib import contextmanager
 
 import reversion
+from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from reversion.models import Version
 
 from points import trash
+from points.models import Comment, Point, ResultReport
+from points.models.drafts import PendingChange
 from points.models.publishing import KeepsOldURLs, redirect_old_path
 from points.revisions import inline_relations
 from points.validators import PictureField, keep_old_files
+
+User = get_user_model()
 
 
 class RestoreRefused(Exception):
@@ -28,8 +32,7 @@ def restore(snapshot, *, user):
     model = version._model
     inline_versions = [v for rows in snapshot.inlines.values() for v in rows.values()]
     check([version, *inline_versions])
-    when = date_format(timezone.localtime(version.revision.date_created), "j F Y, H:i")
-    with bring_back(user, f"Restored the version of {when}."):
+    with bring_back(user, f"Restored {snapshot.label}."):
         revert(version)
         for name, related, key in inline_relations(model):
             kept = list(snapshot.inlines.get(name, {}))
@@ -42,6 +45,9 @@ def restore(snapshot, *, user):
                 trash.record_deletion(list(added_since), user=user)
             added_since.delete()
         obj = model._base_manager.get(pk=version.object_id)
+        # A draft saved over the page would put back what the restore replaced.
+        if PendingChange.is_kept_for(obj):
+            PendingChange.objects.filter(**{PendingChange.field_for(model): obj}).delete()
         reversion.add_to_revision(obj)
     return obj
 
@@ -51,10 +57,12 @@ def recover(version, *, user):
     deleted with it, and the links other items had to it. Returns the item."""
     model = version._model
     in_revision = list(version.revision.version_set.exclude(pk=version.pk))
-    own_rows, linking = [], []
+    own_rows, linking, comments = [], [], []
     relations = inline_relations(model)
     for other in in_revision:
-        if any(
+        if other._model in (Comment, ResultReport):
+            comments.append(other)
+        elif any(
             other._model is related and str(other.field_dict.get(key)) == version.object_id
             for _, related, key in relations
         ):
@@ -70,9 +78,35 @@ def recover(version, *, user):
             revert(other)
         for other in linking:
             relink(other, model, version.object_id)
+        bring_back_comments(comments)
         obj = model._base_manager.get(pk=version.object_id)
         reversion.add_to_revision(obj)
     return obj
+
+
+def bring_back_comments(versions):
+    """Put back the comments (and result reports) kept with a recovered page, as they were:
+    status, dates, the site's reply. The reader's email address was never kept; a report
+    whose other side is gone (a comment or point deleted since) stays out."""
+    comments = [v for v in versions if v._model is Comment]
+    for version in comments:
+        if not Comment.objects.filter(pk=version.object_id).exists():
+            revert(version)
+    back = {int(v.object_id) for v in comments}
+    users = {v.field_dict.get("replied_by_id") for v in comments} - {None}
+    gone = users - set(User.objects.filter(pk__in=users).values_list("pk", flat=True))
+    if gone:
+        Comment.objects.filter(pk__in=back, replied_by__in=gone).update(replied_by=None)
+    for version in versions:
+        if version._model is not ResultReport:
+            continue
+        values = version.field_dict
+        if (
+            Comment.objects.filter(pk=values["comment_id"]).exists()
+            and (Point.objects.filter(pk=values["point_id"]).exists())
+            and not ResultReport.objects.filter(pk=version.object_id).exists()
+        ):
+            revert(version)
 
 
 @contextmanager

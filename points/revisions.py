@@ -1,7 +1,9 @@
 """Revisions of everything editors change, kept by django-reversion: what is recorded, and how
 two revisions of an item differ, field by field and inline by inline, in words an editor reads.
 
-Readers' comments are never recorded: they hold readers' email addresses.
+Readers' comments are recorded only when the page they are on is deleted (to come back with it
+from the trash), and never with what identifies the reader: their email address, whether they
+asked to be emailed, the hashes of their address and form.
 """
 
 import datetime
@@ -33,14 +35,35 @@ FOLLOWED = {
     "Reference": (),
     "Reviewer": (),
     "Disclaimer": (),
+    # Kept in the trash with a deleted page (points/trash.py), never edited through revisions.
+    "Comment": (),
+    "ResultReport": (),
 }
+# What a revision never holds.
+NEVER_RECORDED = {"Comment": ("email", "notify_on_reply", "client_hash", "form_token_hash")}
+# One way to write a moment in the history, the comparisons, restores and the trash: seconds
+# included, since several saves can fall in one minute.
+WHEN_FORMAT = "j F Y, H:i:s"
+
+
+def when(moment):
+    """27 November 2026, 14:10:05, in the site's time zone."""
+    return date_format(timezone.localtime(moment), WHEN_FORMAT)
 
 
 def register_models(app_config):
     for name, follow in FOLLOWED.items():
         model = app_config.get_model(name)
         if not reversion.is_registered(model):
-            reversion.register(model, follow=follow)
+            reversion.register(model, follow=follow, exclude=NEVER_RECORDED.get(name, ()))
+
+
+def recorded_fields(model):
+    """The names of the fields a revision holds of `model` (None: all of them)."""
+    excluded = NEVER_RECORDED.get(model.__name__)
+    if not excluded:
+        return None
+    return [f.name for f in model._meta.concrete_fields if f.name not in excluded]
 
 
 def version_of(obj, revision=None):
@@ -51,7 +74,7 @@ def version_of(obj, revision=None):
         object_id=str(obj.pk),
         db="default",
         format="json",
-        serialized_data=serializers.serialize("json", [obj]),
+        serialized_data=serializers.serialize("json", [obj], fields=recorded_fields(type(obj))),
         object_repr=str(obj),
     )
 
@@ -121,10 +144,18 @@ class Snapshot:
 
     version: Version
     inlines: dict = field(default_factory=dict)  # relation name -> {pk: Version}
+    number: int = 0  # 1 for the first recorded version of the item
 
     @property
     def values(self):
         return self.version.field_dict
+
+    @property
+    def label(self):
+        """ "version 3 (27 November 2026, 14:10:05, by edith)": one version, unambiguously."""
+        revision = self.version.revision
+        by = f", by {revision.user.get_username()}" if revision.user else ""
+        return f"version {self.number} ({when(revision.date_created)}{by})"
 
 
 def snapshots_of(obj):
@@ -132,7 +163,10 @@ def snapshots_of(obj):
     versions = list(
         Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk")
     )
-    return build_snapshots(type(obj), versions)
+    snapshots = build_snapshots(type(obj), versions)
+    for index, snapshot in enumerate(snapshots):
+        snapshot.number = len(snapshots) - index
+    return snapshots
 
 
 def live_snapshot(obj):
@@ -223,7 +257,7 @@ def display_value(model_field, value):
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+        return when(value)
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     if model_field.many_to_many or model_field.many_to_one:
@@ -261,12 +295,29 @@ def compare_rows(model, old_values, new_values):
         a, b = old_values.get(model_field.attname), new_values.get(model_field.attname)
         changed = values_differ(a, b)
         old_text, new_text = display_value(model_field, a), display_value(model_field, b)
-        if changed and isinstance(a, str) and isinstance(b, str) and not model_field.choices:
+        if isinstance(model_field, models.FileField):
+            old_html = picture_html(model_field, a, old_values)
+            new_html = picture_html(model_field, b, new_values)
+        elif changed and isinstance(a, str) and isinstance(b, str) and not model_field.choices:
             old_html, new_html = word_diff(comparable(a), comparable(b))
         else:
             old_html, new_html = escape(old_text), escape(new_text)
         rows.append(Row(field_label(model_field), old_html, new_html, changed))
     return rows
+
+
+def picture_html(model_field, name, values):
+    """A recorded picture as a small thumbnail with its description, not its file name."""
+    if not name:
+        return "—"
+    alt = values.get(f"{model_field.name}_alt_text") or values.get("alt_text") or "A picture"
+    if not model_field.storage.exists(str(name)):
+        return format_html("{} (the file is no longer stored)", alt)
+    return format_html(
+        '<img src="{}" alt="" class="revision-picture" width="96"> {}',
+        model_field.storage.url(str(name)),
+        alt,
+    )
 
 
 WORDS = re.compile(r"\s+|[^\s]+")

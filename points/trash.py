@@ -18,7 +18,17 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from reversion.models import Revision, Version
 
-from points.models import Article, Author, Condition, Point, PointImage, Reference, Reviewer
+from points.models import (
+    Article,
+    Author,
+    Comment,
+    Condition,
+    Point,
+    PointImage,
+    Reference,
+    ResultReport,
+    Reviewer,
+)
 from points.revisions import inline_relations, record_revision
 
 TRASH_DAYS = 30
@@ -26,6 +36,36 @@ TRASH_DAYS = 30
 TRASH_MODELS = [Point, Article, Author, Condition, PointImage, Reference, Reviewer]
 # Where a link to a deleted item is kept: the other side of a many-to-many relation.
 LINKED_FROM = {Point: ["sections"], Condition: ["points"]}
+# What comes back with an item recovered from the trash, in the editors' words.
+COMES_BACK_WITH = {
+    Point: "its pictures, other names, sources, conditions, article links and comments",
+    Article: "its sections, their links to points, its sources and comments",
+    Author: "their photo and biography",
+    Condition: "its links to the points listed under it",
+    PointImage: "its file",
+    Reference: "its details",
+    Reviewer: "their details",
+}
+# Readers' comments are kept with the page they are on (without what identifies the reader:
+# points/revisions.py), with their result reports and the site's replies.
+COMMENTED = (Point, Article)
+KEPT_WITH_PAGES = (Comment, ResultReport)
+
+
+def comes_back_with(model):
+    return COMES_BACK_WITH.get(model, "its links")
+
+
+def comments_kept_with(obj):
+    """The comments on page `obj` and the result reports that go when it is deleted (those of
+    its comments, and any other comment's report about this point)."""
+    if not isinstance(obj, COMMENTED):
+        return []
+    comments = list(Comment.objects.on(obj))
+    reports = ResultReport.objects.filter(comment__in=comments)
+    if isinstance(obj, Point):
+        reports = reports | ResultReport.objects.filter(point=obj)
+    return [*comments, *reports.distinct()]
 
 
 def record_deletion(objs, *, user):
@@ -37,6 +77,7 @@ def record_deletion(objs, *, user):
             rows += getattr(obj, name).all()
         for name in LINKED_FROM.get(type(obj), []):
             rows += getattr(obj, name).all()
+        rows += comments_kept_with(obj)
         record_revision(rows, user=user, comment="Deleted.")
 
 
@@ -52,6 +93,11 @@ class DeletedItem:
     @property
     def deleted_by(self):
         return self.version.revision.user
+
+    @property
+    def removed_on(self):
+        """When `purge_trash` may forget it."""
+        return self.deleted_at + timedelta(days=TRASH_DAYS)
 
 
 def deleted_items(models_shown=TRASH_MODELS):
@@ -100,7 +146,14 @@ def purge(*, days=TRASH_DAYS):
     expired = expired_items(days=days)
     for version in expired:
         with transaction.atomic():
-            Version.objects.get_for_object_reference(version._model, version.object_id).delete()
+            records = Version.objects.get_for_object_reference(version._model, version.object_id)
+            # The page's comments are forgotten with it.
+            Version.objects.filter(
+                revision__in=records.values("revision"),
+                content_type__model__in=["comment", "resultreport"],
+                content_type__app_label="points",
+            ).delete()
+            records.delete()
             Revision.objects.filter(version__isnull=True).delete()
     return expired
 

@@ -50,6 +50,9 @@ def test_editors_group_has_exactly_the_content_permissions():
 
     assert app_labels == {"points"}
     assert {"add_point", "change_point", "delete_pointimage", "change_disclaimer"} <= codenames
+    # Comments are kept: spam is marked, not dropped.
+    assert {"change_comment", "view_resultreport"} <= codenames
+    assert not {"delete_comment", "delete_resultreport"} & codenames
 
 
 def test_seed_bench_content_refuses_without_disposable():

@@ -81,23 +81,68 @@ def test_marking_as_spam_hides_a_comment_but_keeps_it(editor_client, point):
     assert "It helped my back." not in Client().get(point.get_absolute_url()).text
 
 
-def test_delete_action_removes_only_the_selected_comments(editor_client, point):
+@pytest.fixture
+def admin_client_(django_user_model):
+    """A superuser, who alone may delete a comment (a reader's erasure request, say)."""
+    user = django_user_model.objects.create_superuser("root", password="x" * 20)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_editors_cannot_delete_comments_only_mark_them_as_spam(editor_client, point):
+    comment = make_comment(point)
+    delete_url = reverse("admin:points_comment_delete", args=[comment.pk])
+
+    changelist = editor_client.get(CHANGELIST)
+    form = editor_client.get(reverse("admin:points_comment_change", args=[comment.pk]))
+
+    assert "delete_selected" not in changelist.text
+    assert "mark_as_spam" in changelist.text
+    assert delete_url not in form.text
+    assert editor_client.get(delete_url).status_code == 403
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    editor_client.post(
+        CHANGELIST,
+        {"action": "delete_selected", ACTION_CHECKBOX_NAME: [comment.pk], "post": "yes"},
+    )
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_a_superuser_is_told_plainly_that_deleting_a_comment_is_for_good(admin_client_, point):
+    comment = make_comment(point, report="helped-a-lot")
+    url = reverse("admin:points_comment_delete", args=[comment.pk])
+
+    text = admin_client_.get(url).text
+
+    assert "This cannot be undone: a deleted comment does not go to the trash." in text
+    assert "Its result report (BL23: Helped a lot) is deleted with it" in text
+    assert "Summary" not in text
+    assert "Objects" not in text
+    admin_client_.post(url, {"post": "yes"})
+    assert not Comment.objects.exists()
+
+
+def test_a_superusers_delete_action_removes_only_the_selected_comments(admin_client_, point):
     keep, remove = make_comment(point), make_comment(point)
 
-    editor_client.post(
+    confirmation = admin_client_.post(
+        CHANGELIST, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [remove.pk]}
+    )
+    admin_client_.post(
         CHANGELIST,
         {"action": "delete_selected", ACTION_CHECKBOX_NAME: [remove.pk], "post": "yes"},
     )
 
+    assert confirmation.context["title"] == "Delete 1 comment for good?"
+    assert "This cannot be undone" in confirmation.text
     assert list(Comment.objects.all()) == [keep]
 
 
 def test_an_action_without_a_selection_changes_nothing(editor_client, point):
     make_comment(point)
 
-    response = editor_client.post(
-        CHANGELIST, {"action": "delete_selected", "index": 0}, follow=True
-    )
+    response = editor_client.post(CHANGELIST, {"action": "approve", "index": 0}, follow=True)
 
     assert "Items must be selected" in response.text
     assert Comment.objects.count() == 1

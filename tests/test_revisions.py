@@ -2,11 +2,13 @@
 changed; two versions compare side by side; an old one is restored as a new version, and
 readers see it (the page cache included). Restores that would break something change nothing."""
 
+import json
 from datetime import timedelta
 
 import pytest
 import reversion
 import time_machine
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from reversion.models import Version
 
 from points import trash
-from points.models import Article, Comment, Point
+from points.models import Article, Comment, PendingChange, Point
 from tests.factories import (
     make_article,
     make_author,
@@ -26,6 +28,7 @@ from tests.factories import (
     upload,
 )
 from tests.pages import change_form
+from tests.test_drafts import change_form_and_html, change_url
 
 
 def save(client, obj, **changes):
@@ -45,14 +48,17 @@ def versions_of(obj):
 
 @pytest.fixture
 def edited_point(editor_client, point):
-    """BL23 saved twice in the admin: its "how to find it" text changed the second time."""
-    save(editor_client, point, how_to_find="Find the waist.")
-    save(
-        editor_client,
-        point,
-        how_to_find="Find the top of the hip bone.",
-        change_note="Clearer steps",
-    )
+    """BL23 saved twice in the admin (at 14:10:05 and 14:10:40): its "how to find it" text
+    changed the second time."""
+    with time_machine.travel("2026-11-27 14:10:05Z", tick=False):
+        save(editor_client, point, how_to_find="Find the waist.")
+    with time_machine.travel("2026-11-27 14:10:40Z", tick=False):
+        save(
+            editor_client,
+            point,
+            how_to_find="Find the top of the hip bone.",
+            change_note="Clearer steps",
+        )
     point.refresh_from_db()
     return point
 
@@ -144,7 +150,7 @@ def test_restoring_asks_first_then_makes_the_old_version_current_for_readers(
     edited_point.refresh_from_db()
     assert edited_point.how_to_find == "Find the waist."
     assert len(versions_of(edited_point)) == 4  # a new version: the restore can be undone
-    assert "Restored the version of" in versions_of(edited_point)[-1].revision.comment
+    assert versions_of(edited_point)[-1].revision.comment.startswith("Restored version 2 (")
     assert "Find the waist." in client.get(page).text
     assert edited_point.images.count() == 1
 
@@ -351,11 +357,22 @@ def test_revisions_are_for_editors_only(client, django_user_model, edited_point,
 
 
 def test_revisions_never_hold_readers_email_addresses(editor_client, point):
-    make_comment(point, email="reader@example.com", status="approved")
+    make_comment(
+        point,
+        email="reader@example.com",
+        notify_on_reply=True,
+        client_hash="c" * 64,
+        form_token_hash="f" * 64,
+        status="approved",
+    )
     save(editor_client, point)
     editor_client.post(reverse("admin:points_point_delete", args=[point.pk]), {"post": "yes"})
 
-    assert not reversion.is_registered(Comment)
+    recorded = Version.objects.get_for_model(Comment).get()  # kept in the trash with the point
+    assert recorded.field_dict["text"] == "It helped my back."
+    assert not {"email", "notify_on_reply", "client_hash", "form_token_hash"} & set(
+        json.loads(recorded.serialized_data)[0]["fields"]
+    )
     assert not Version.objects.filter(serialized_data__contains="reader@example.com").exists()
 
 
@@ -381,3 +398,78 @@ def test_restoring_a_version_of_another_item_is_not_found(editor_client, edited_
     )
 
     assert response.status_code == 404
+
+
+def test_restoring_warns_of_and_discards_the_pages_unpublished_changes(
+    editor_client, client, edited_point
+):
+    *_, first, _ = versions_of(edited_point)
+    data, _ = change_form_and_html(editor_client, edited_point)
+    with time_machine.travel("2026-11-27 14:12:30Z", tick=False):
+        editor_client.post(
+            change_url(edited_point),
+            data | {"summary": ["Edith's draft summary"], "_save_draft": "Save as draft"},
+        )
+    assert PendingChange.objects.of(edited_point) is not None
+    url = reverse("admin:points_point_restore", args=[edited_point.pk, first.pk])
+
+    confirmation = editor_client.get(url)
+
+    assert (
+        "This point has unpublished changes saved by edith on 27 November 2026, 14:12:30: "
+        "restoring this version discards them." in confirmation.text
+    )
+    editor_client.post(url)
+    assert PendingChange.objects.of(edited_point) is None
+    form = editor_client.get(change_url(edited_point)).text
+    assert "draft summary" not in form
+    assert "Find the waist." in form
+
+
+def test_history_numbers_the_versions_and_writes_dates_one_way_with_seconds(
+    editor_client, edited_point
+):
+    *_, first, _ = versions_of(edited_point)
+    editor_client.post(reverse("admin:points_point_restore", args=[edited_point.pk, first.pk]))
+
+    response = editor_client.get(history_url(edited_point))
+
+    text = response.text
+    assert [entry["snapshot"].number for entry in response.context["entries"]] == [4, 3, 2, 1]
+    assert "27 November 2026, 14:10:05" in text
+    assert "p.m." not in text
+    assert "Restored version 2 (27 November 2026, 14:10:05, by edith)." in text
+    assert 'aria-label="Restore version 3"' in text
+
+
+def test_compare_shows_pictures_not_file_names(editor_client, point):
+    save(editor_client, point)
+    image = point.images.get()
+    image.alt_text = "BL23 from behind"
+    image.image = upload()
+    image.save()
+    save(editor_client, point)
+    first, *_, second = versions_of(point)
+
+    response = editor_client.get(
+        reverse("admin:points_point_compare", args=[point.pk]),
+        {"old": first.pk, "new": second.pk},
+    )
+
+    text = response.text
+    assert "BL23 beside the spine" in text
+    assert "BL23 from behind" in text
+    assert f'src="{image.image.url}"' in text
+    assert ">points/" not in text
+    assert "jpg<" not in text
+
+
+def test_restores_are_in_the_admin_log_and_recent_actions(editor_client, edited_point):
+    *_, first, _ = versions_of(edited_point)
+    editor_client.post(reverse("admin:points_point_restore", args=[edited_point.pk, first.pk]))
+
+    entry = LogEntry.objects.latest("pk")
+
+    assert (entry.object_repr, entry.action_flag) == (str(edited_point), CHANGE)
+    assert entry.change_message == "Restored version 2 (27 November 2026, 14:10:05, by edith)."
+    assert "Restored version 2" in editor_client.get(reverse("admin:index")).text

@@ -6,12 +6,28 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
-from points.models import ArticleSection, Author, Condition, Point, PointImage, Status
+from points.models import (
+    Article,
+    ArticleReference,
+    ArticleSection,
+    Author,
+    Comment,
+    Condition,
+    Point,
+    PointImage,
+    PointReference,
+    Reference,
+    ResultReport,
+    Status,
+)
 from tests.factories import (
     make_article,
     make_author,
@@ -295,3 +311,207 @@ def test_an_author_who_wrote_articles_cannot_be_deleted(editor_client):
     assert response.status_code == 200
     assert article.title in response.text
     assert Author.objects.exists()
+
+
+def test_a_points_comments_with_reports_and_replies_come_back_with_it_without_emails(
+    editor_client, editor, client, point
+):
+    other = make_point(code="GB30", slug="gb30-huantiao")
+    with time_machine.travel("2026-10-01 09:30Z", tick=False):
+        approved = make_comment(
+            point,
+            status="approved",
+            email="maria@example.com",
+            notify_on_reply=True,
+            report="helped-a-lot",
+            reply="Glad it helped.",
+            replied_at=timezone.now(),
+            replied_by=editor,
+        )
+    pending = make_comment(point, text="Does it work for sciatica?", email="jo@example.com")
+    spam = make_comment(point, status="spam", text="Buy pills")
+    elsewhere = make_comment(other, status="approved", report="no-change")
+    ResultReport.objects.create(comment=elsewhere, point=point, outcome="felt-worse")
+    page = point.get_absolute_url()
+    assert "Glad it helped." in client.get(page).text  # now in the page cache
+
+    delete(editor_client, point)
+    assert not Comment.objects.filter(pk__in=[approved.pk, pending.pk, spam.pk]).exists()
+    recover(editor_client, point)
+
+    back = {c.pk: c for c in Comment.objects.filter(point=point)}
+    assert {pk: c.status for pk, c in back.items()} == {
+        approved.pk: "approved",
+        pending.pk: "pending",
+        spam.pk: "spam",
+    }
+    comment = back[approved.pk]
+    assert (comment.created_at, comment.reply, comment.replied_at, comment.replied_by) == (
+        approved.created_at,
+        "Glad it helped.",
+        approved.replied_at,
+        editor,
+    )
+    assert (comment.email, comment.notify_on_reply, back[pending.pk].email) == ("", False, "")
+    assert [r.outcome for r in comment.reports.all()] == ["helped-a-lot"]
+    assert ResultReport.objects.filter(comment=elsewhere, point=point).exists()
+    assert "Glad it helped." in client.get(page).text  # the cached page was replaced
+
+
+def test_the_delete_confirmation_says_comments_come_back_without_emails(editor_client, point):
+    make_comment(point, status="approved")
+    make_comment(point)
+
+    response = editor_client.get(reverse("admin:points_point_delete", args=[point.pk]))
+
+    assert "Its 2 comments come back with it, without the readers' email addresses." in (
+        response.text.replace("&#x27;", "'")
+    )
+
+
+def test_an_articles_comments_come_back_with_it(editor_client):
+    article = make_article()
+    make_comment(article, status="approved", text="Clear article.")
+
+    delete(editor_client, article)
+    recover(editor_client, article)
+
+    assert [c.text for c in Comment.objects.filter(article=article)] == ["Clear article."]
+
+
+def test_purge_trash_forgets_the_comments_with_the_page(
+    editor_client, point, django_capture_on_commit_callbacks
+):
+    make_comment(point, status="approved", text="Kept a month.")
+    with time_machine.travel(timezone.now() - timedelta(days=31)):
+        delete(editor_client, point)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("purge_trash", verbosity=0)
+
+    assert not Version.objects.filter(serialized_data__contains="Kept a month.").exists()
+
+
+def test_a_recovery_is_in_the_admin_log_and_recent_actions(editor_client, linked_point):
+    delete(editor_client, linked_point)
+
+    recover(editor_client, linked_point)
+
+    entry = LogEntry.objects.latest("pk")
+    assert (entry.object_repr, entry.action_flag, entry.change_message) == (
+        "BL23 Shenshu",
+        ADDITION,
+        "Recovered from the trash.",
+    )
+    home = editor_client.get(reverse("admin:index")).text
+    assert "Recovered from the trash." in home
+
+
+def test_the_trash_says_when_each_item_is_removed_for_good(editor_client, point):
+    with time_machine.travel("2026-11-27 14:10:05Z", tick=False):
+        delete(editor_client, point)
+
+    text = editor_client.get(TRASH).text
+
+    assert "Kept until" in text
+    assert "27 December 2026" in text
+    assert "27 November 2026, 14:10:05" in text
+
+
+def test_after_a_delete_the_message_links_to_the_trash(editor_client, point):
+    response = delete(editor_client, point)
+
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("The point “BL23 Shenshu” was moved to the trash. Undo: ")
+    assert f'<a href="{TRASH}">recover it from the trash</a>' in message
+    followed = editor_client.get(response["Location"])
+    assert f'<a href="{TRASH}">recover it from the trash</a>' in followed.text
+
+
+def test_a_condition_is_promised_back_with_its_links_not_pictures(editor_client, linked_point):
+    condition = linked_point.conditions.get()
+    url = reverse("admin:points_condition_delete", args=[condition.pk])
+
+    confirmation = editor_client.get(url).text
+    response = delete(editor_client, condition)
+    recovered = recover(editor_client, condition)
+
+    assert "pictures" not in confirmation
+    assert "with its links to the points listed under it" in confirmation
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "pictures" not in message
+    *_, message = [str(m) for m in get_messages(recovered.wsgi_request)]
+    assert message == "“Sciatica” is back, with its links to the points listed under it."
+
+
+def test_the_bulk_delete_page_says_what_it_does_in_its_title(editor_client, linked_point):
+    others = [make_point(code=f"GB{n}", slug=f"gb{n}") for n in (30, 31)]
+
+    response = editor_client.post(
+        reverse("admin:points_point_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [linked_point.pk, *[p.pk for p in others]],
+        },
+    )
+
+    assert response.context["title"] == "Move 3 points to the trash?"
+    assert "Delete multiple objects" not in response.text
+
+
+@pytest.fixture
+def cited_reference():
+    """The WHO book, cited by two points and an article."""
+    reference = Reference.objects.create(title="WHO Standard Acupuncture Point Locations")
+    for code in ("BL23", "BL40"):
+        point = make_point(code=code, slug=code.lower())
+        PointReference.objects.create(point=point, reference=reference, position=1)
+    ArticleReference.objects.create(article=make_article(), reference=reference, position=1)
+    return reference
+
+
+def test_a_reference_still_cited_names_the_pages_in_plain_words(editor_client, cited_reference):
+    response = delete(editor_client, cited_reference)
+
+    text = response.text
+    assert response.context["title"] == (
+        "“WHO Standard Acupuncture Point Locations” cannot be deleted yet"
+    )
+    assert (
+        "“WHO Standard Acupuncture Point Locations” is still cited by these pages: remove it "
+        "from them first, then delete it." in text
+    )
+    article = Article.objects.get()
+    for page in [*Point.objects.all(), article]:
+        url = reverse(f"admin:points_{page._meta.model_name}_change", args=[page.pk])
+        assert text.count(f'<a href="{url}">{page}</a>') == 1  # one line a page
+    assert "protected related objects" not in text
+    assert Reference.objects.exists()
+
+
+def test_bulk_deleting_a_reference_still_cited_names_the_pages(editor_client, cited_reference):
+    response = editor_client.post(
+        reverse("admin:points_reference_changelist"),
+        {"action": "delete_selected", "_selected_action": [cited_reference.pk]},
+    )
+
+    assert "protected related objects" not in response.text
+    assert "is still cited by" in response.text
+    for page in [*Point.objects.all(), Article.objects.get()]:
+        url = reverse(f"admin:points_{page._meta.model_name}_change", args=[page.pk])
+        assert response.text.count(f'<a href="{url}">{page}</a>') == 1
+
+
+def test_a_comment_replied_to_by_an_editor_since_removed_comes_back_unsigned(
+    editor_client, django_user_model, point
+):
+    former = django_user_model.objects.create_user("frank", password="x" * 20, is_staff=True)
+    make_comment(point, status="approved", reply="Thanks!", replied_by=former)
+    delete(editor_client, point)
+    former.delete()
+
+    response = recover(editor_client, point)
+
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert (comment.reply, comment.replied_by) == ("Thanks!", None)

@@ -1,7 +1,12 @@
 """The moderation queue: readers' comments, their result reports, and the site's replies."""
 
+import dataclasses
+
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.options import ActionLocation
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -17,6 +22,15 @@ class ResultReportInline(admin.TabularInline):
     verbose_name_plural = "Result reports (counted on the point's page once approved)"
 
 
+def delete_selected_for_good(modeladmin, request, queryset):
+    """Django's "Delete selected", titled for what it does (superusers only: points/roles.py)."""
+    response = delete_selected(modeladmin, request, queryset)
+    if isinstance(response, TemplateResponse):
+        count = len(queryset)
+        response.context_data["title"] = f"Delete {count} comment{pluralize(count)} for good?"
+    return response
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: newest first, waiting comments on top by default filter."""
@@ -29,6 +43,10 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
     actions = ["approve", "mark_as_spam"]
+    # Editors cannot delete comments (points/roles.py); a superuser deleting one is told
+    # plainly that it is for good.
+    delete_confirmation_template = "admin/points/comment/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/points/comment/delete_selected_confirmation.html"
     inlines = [ResultReportInline]
     readonly_fields = ["page_link", "created_at", "spam_reason", "replied_at", "replied_by"]
     fieldsets = [
@@ -49,6 +67,18 @@ class CommentAdmin(admin.ModelAdmin):
             {"fields": ["email", "notify_on_reply"], "classes": ["collapse"]},
         ),
     ]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = dataclasses.replace(
+                actions["delete_selected"], func=delete_selected_for_good
+            )
+        return actions
+
+    def render_delete_form(self, request, context):
+        context["title"] = "Delete this comment for good?"
+        return super().render_delete_form(request, context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("reports__point")

@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from points import revisions, trash
-from points.admin.usage import where_used
+from points.admin.usage import still_used_by, where_used
+from points.models import PendingChange
 from points.restoring import RestoreRefused, restore
 from points.validators import keep_old_files
 
@@ -41,18 +41,46 @@ class ChangeNoteForm(forms.ModelForm):
 
 
 def version_label(snapshot):
-    revision = snapshot.version.revision
-    when = date_format(timezone.localtime(revision.date_created), "DATETIME_FORMAT")
-    return f"{when}, {revision.user.get_username()}" if revision.user else when
+    return capfirst(snapshot.label)
 
 
 def delete_selected_to_trash(modeladmin, request, queryset):
-    """Django's "Delete selected" action, its confirmation saying where each item is used."""
+    """Django's "Delete selected" action, its confirmation saying where each item is used, or,
+    when some are still needed, by which pages."""
     response = delete_selected(modeladmin, request, queryset)
     if isinstance(response, TemplateResponse):
-        response.context_data["usage_list"] = [(str(obj), where_used(obj)) for obj in queryset]
-        response.context_data["trash_days"] = trash.TRASH_DAYS
+        context = response.context_data
+        items = f"{len(queryset)} {context['objects_name']}"
+        if context.get("protected"):
+            context["title"] = f"{capfirst(items)} cannot be deleted yet"
+            context["still_used"] = [
+                (obj, *still_used_by(obj)) for obj in queryset if still_used_by(obj)[1]
+            ]
+        else:
+            context["title"] = f"Move {items} to the trash?"
+        context["usage_list"] = [(str(obj), where_used(obj)) for obj in queryset]
+        context["trash_days"] = trash.TRASH_DAYS
+        context["comes_back_with"] = trash.comes_back_with(modeladmin.model)
     return response
+
+
+def moved_to_trash_message(objs):
+    """ "… was moved to the trash. Undo: recover it from the trash.", linked to the trash."""
+    model = type(objs[0])
+    if len(objs) == 1:
+        what, it = f"The {model._meta.verbose_name} “{objs[0]}” was", "it"
+        with_what = f", with {trash.comes_back_with(model)},"
+    else:
+        what, it = f"{len(objs)} {model._meta.verbose_name_plural} were", "them"
+        with_what = ""
+    return format_html(
+        '{} moved to the trash. Undo: <a href="{}">recover {} from the trash</a>{} within {} days.',
+        what,
+        reverse("admin:trash"),
+        it,
+        with_what,
+        trash.TRASH_DAYS,
+    )
 
 
 class RevisionAdmin(admin.ModelAdmin):
@@ -102,18 +130,38 @@ class RevisionAdmin(admin.ModelAdmin):
     # Deleting: to the trash, files kept.
     def delete_model(self, request, obj):
         trash.record_deletion([obj], user=request.user)
+        request.moved_to_trash = [obj]
         with keep_old_files():
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        trash.record_deletion(list(queryset), user=request.user)
+        request.moved_to_trash = list(queryset)
+        trash.record_deletion(request.moved_to_trash, user=request.user)
         with keep_old_files():
             super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # A page's comments go to the trash with it (points/trash.py): editors, who may not
+        # delete comments themselves, may still delete the page.
+        kept = {model._meta.verbose_name for model in trash.KEPT_WITH_PAGES}
+        return deleted, counts, perms_needed - kept, protected
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # Django's "deleted successfully" becomes where it went and how to undo it.
+        moved = getattr(request, "moved_to_trash", None)
+        if moved and level == messages.SUCCESS:
+            message, request.moved_to_trash = moved_to_trash_message(moved), None
+        super().message_user(request, message, level, *args, **kwargs)
 
     def render_delete_form(self, request, context):
         obj = context.get("object")
         context["usage"] = where_used(obj) if obj is not None else []
         context["trash_days"] = trash.TRASH_DAYS
+        context["comes_back_with"] = trash.comes_back_with(self.model)
+        if obj is not None and context.get("protected"):
+            context["title"] = f"“{obj}” cannot be deleted yet"
+            context["still_used_verb"], context["still_used_by"] = still_used_by(obj)
         return super().render_delete_form(request, context)
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
@@ -218,14 +266,15 @@ class RevisionAdmin(admin.ModelAdmin):
         error = None
         if request.method == "POST":
             try:
-                restore(snapshot, user=request.user)
+                obj = restore(snapshot, user=request.user)
             except RestoreRefused as refused:
                 error = str(refused)
             else:
+                self.log_change(request, obj, f"Restored {snapshot.label}.")
                 messages.success(
                     request,
-                    f"The version of {version_label(snapshot)} is current again. To undo, "
-                    "restore the version before it from this history.",
+                    f"{version_label(snapshot)} is current again. To undo, restore the "
+                    "version before it from this history.",
                 )
                 return HttpResponseRedirect(self.admin_url("history", obj))
         current = revisions.live_snapshot(obj)
@@ -234,6 +283,7 @@ class RevisionAdmin(admin.ModelAdmin):
             obj,
             title=f"Restore an earlier version of {obj}?",
             old=snapshot,
+            pending=PendingChange.objects.of(obj) if PendingChange.is_kept_for(obj) else None,
             error=error,
             rows=revisions.compare_rows(self.model, current.values, snapshot.values),
             inlines=revisions.compare_inlines(self.model, current, snapshot),

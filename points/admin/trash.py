@@ -2,6 +2,7 @@
 when, with a Recover button (points/trash.py keeps it, points/restoring.py brings it back)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -40,7 +41,16 @@ def trash_view(request):
                 change_url = reverse(
                     f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
                 )
-                messages.success(request, f"“{obj}” is back, with its pictures and links.")
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk,
+                    queryset=[obj],
+                    action_flag=ADDITION,
+                    change_message="Recovered from the trash.",
+                    single_object=True,
+                )
+                messages.success(
+                    request, f"“{obj}” is back, with {trash.comes_back_with(type(obj))}."
+                )
                 return HttpResponseRedirect(change_url)
     elif request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD", "POST"])

@@ -2,7 +2,11 @@
 9 “Urinary Bladder 62” of “Acupressure points for back pain”; 3 approved comments" rather
 than Django's raw list of rows."""
 
+from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
+from django.db import router
 from django.template.defaultfilters import pluralize
+from django.urls import NoReverseMatch, reverse
 
 from points.models import (
     Article,
@@ -27,17 +31,17 @@ def counted(count, singular, plural=None):
 
 
 def comment_sentences(comments):
+    total = comments.count()
     approved = comments.approved().count()
-    others = comments.count() - approved
+    others = total - approved
     sentences = []
     if approved:
         sentences.append(f"{counted(approved, 'approved comment')} shown on the page")
     if others:
         sentences.append(f"{counted(others, 'other comment')} (waiting, or held as spam)")
-    if sentences:
-        sentences.append(
-            "Its comments are deleted with it and do not come back when it is recovered"
-        )
+    if total:
+        its = "Its comment comes" if total == 1 else f"Its {total} comments come"
+        sentences.append(f"{its} back with it, without the readers' email addresses")
     return sentences
 
 
@@ -114,3 +118,29 @@ DESCRIBERS = {
     Reference: reference_usage,
     Reviewer: reviewer_usage,
 }
+
+
+# How an item that cannot be deleted is still used, by the kind of item.
+STILL_USED_VERBS = {Reference: "cited by", Author: "named as the author of"}
+
+
+def still_used_by(obj):
+    """(verb, [(page, change form address)]) for the pages that keep `obj` from being deleted
+    (a reference they cite, an author of articles): one entry a page, not one a row."""
+    collector = NestedObjects(using=router.db_for_write(type(obj)))
+    collector.collect([obj])
+    pages = {}
+    for row in collector.protected:
+        page = getattr(row, "point", None) or getattr(row, "article", None) or row
+        pages.setdefault((type(page), page.pk), page)
+    listed = sorted(pages.values(), key=lambda page: (type(page).__name__, str(page)))
+    return STILL_USED_VERBS.get(type(obj), "used by"), [(page, change_url(page)) for page in listed]
+
+
+def change_url(obj):
+    if not admin.site.is_registered(type(obj)):
+        return None
+    try:
+        return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return None

@@ -56,6 +56,11 @@ class PendingChange(models.Model):
         """The field that links a pending change to a page of `model`."""
         return {Point: "point", Article: "article"}[model]
 
+    @staticmethod
+    def is_kept_for(page):
+        """Whether pages like `page` can have pending changes (points and articles)."""
+        return isinstance(page, (Point, Article))
+
     @property
     def page(self):
         return self.point or self.article

@@ -13,10 +13,7 @@ def test_header_is_two_rows_and_the_search_example_fits(page, demo_site, width):
 
     name = page.locator(".site-name").bounding_box()
     search = page.locator("#site-search-q").bounding_box()
-    link_tops = {
-        round(box["y"])
-        for box in map(lambda link: link.bounding_box(), page.locator(".site-nav a").all())
-    }
+    link_tops = {round(link.bounding_box()["y"]) for link in page.locator(".site-nav a").all()}
     assert search["y"] < name["y"] + name["height"]  # the search box sits beside the name
     assert len(link_tops) == 1  # the menu is one row
     assert min(link_tops) >= max(name["y"] + name["height"], search["y"] + search["height"])

@@ -392,3 +392,16 @@ def test_page_queries_do_not_grow_with_points(
     add_points(8)
     with django_assert_num_queries(len(few)):
         client.get(reverse(url_name), params)
+
+
+def test_the_sites_chinese_font_has_every_character_of_the_demo_points_names():
+    from django.conf import settings
+
+    fonts = settings.BASE_DIR / "static" / "fonts"
+    covered = set((fonts / "acupoint-cjk.txt").read_text(encoding="utf-8").strip())
+    demo = (settings.BASE_DIR / "fixtures" / "demo_content.json").read_text(encoding="utf-8")
+    names = re.findall(r'"chinese_name": "([^"]*)"', demo)
+
+    assert names
+    assert set("".join(names)) <= covered
+    assert (fonts / "acupoint-cjk.woff2").stat().st_size < 48 * 1024

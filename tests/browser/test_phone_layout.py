@@ -3,6 +3,8 @@ example."""
 
 import pytest
 
+from points.models import Point
+
 pytestmark = pytest.mark.browser
 
 
@@ -30,3 +32,30 @@ def test_header_is_two_rows_and_the_search_example_fits(page, demo_site, width):
         }"""
     )
     assert needed <= room
+
+
+CJK_FAMILIES = {
+    "PingFang SC",
+    "Hiragino Sans GB",
+    "Microsoft YaHei",
+    "Noto Sans CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Micro Hei",
+}
+
+
+def test_chinese_names_are_drawn_with_a_chinese_font_not_boxes(page, demo_site):
+    """On this machine no Chinese font is installed: the site's own subset draws them."""
+    cdp = page.context.new_cdp_session(page)
+    for point in Point.objects.exclude(chinese_name=""):
+        page.goto(demo_site + point.get_absolute_url())
+        page.evaluate("document.fonts.ready")
+        cdp.send("DOM.enable")
+        cdp.send("CSS.enable")
+        root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+        node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "[lang|=zh]"})["nodeId"]
+        fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+        assert page.locator("[lang|=zh]").first.text_content() == point.chinese_name
+        assert sum(font["glyphCount"] for font in fonts) == len(point.chinese_name)
+        assert all(font["familyName"] in CJK_FAMILIES for font in fonts), fonts

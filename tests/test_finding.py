@@ -405,3 +405,27 @@ def test_the_sites_chinese_font_has_every_character_of_the_demo_points_names():
     assert names
     assert set("".join(names)) <= covered
     assert (fonts / "acupoint-cjk.woff2").stat().st_size < 48 * 1024
+
+
+def test_the_routine_can_be_reordered_with_plain_links(client, points):
+    url = reverse("points:routine")
+    response = client.get(url, {"points": ["bl23-shenshu", "cv6-qihai", "bl40-weizhong"]})
+
+    html = response.text
+    assert f'href="{url}?points=cv6-qihai&amp;points=bl23-shenshu&amp;points=bl40-weizhong"' in html
+    assert f'href="{url}?points=bl23-shenshu&amp;points=bl40-weizhong&amp;points=cv6-qihai"' in html
+    assert html.count("Move earlier <span") == 2
+    assert html.count("Move later <span") == 2
+
+
+def test_each_routine_step_shows_its_picture(client, points, django_assert_max_num_queries):
+    make_image(points["bl23"], alt_text="Where BL23 is on the lower back")
+    make_image(points["bl40"], alt_text="Where BL40 is behind the knee")
+
+    with django_assert_max_num_queries(6):
+        html = client.get(
+            reverse("points:routine"), {"points": ["bl23-shenshu", "bl40-weizhong"]}
+        ).text
+
+    assert 'alt="Where BL23 is on the lower back"' in html
+    assert 'alt="Where BL40 is behind the knee"' in html

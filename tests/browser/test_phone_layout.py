@@ -49,6 +49,8 @@ def test_chinese_names_are_drawn_with_a_chinese_font_not_boxes(page, demo_site):
     cdp = page.context.new_cdp_session(page)
     for point in Point.objects.exclude(chinese_name=""):
         page.goto(demo_site + point.get_absolute_url())
+        # The site's font joins the list by a CSS animation half a second in.
+        page.evaluate("Promise.all(document.getAnimations().map(a => a.finished))")
         page.evaluate("document.fonts.ready")
         cdp.send("DOM.enable")
         cdp.send("CSS.enable")

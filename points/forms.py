@@ -29,6 +29,33 @@ class PointsField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class CommentTextField(forms.CharField):
+    """A comment's text, its line breaks counted as one character each, as the reader's
+    counter counts them (browsers send a textarea's line breaks as two: CR LF), and a
+    message over the limit that says by how much."""
+
+    def __init__(self, *, max_length, **kwargs):
+        super().__init__(**kwargs)
+        self.limit = max_length
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+    def validate(self, value):
+        super().validate(value)
+        if len(value) > self.limit:
+            raise ValidationError(
+                "Your comment is %(length)s characters long, %(over)s over the limit of "
+                "%(limit)s. Please shorten it; everything you wrote is kept here.",
+                code="max_length",
+                params={
+                    "length": f"{len(value):,}",
+                    "over": f"{len(value) - self.limit:,}",
+                    "limit": f"{self.limit:,}",
+                },
+            )
+
+
 class CommentForm(forms.Form):
     """A comment, optionally with a "did it work?" report about one or more points.
 
@@ -47,7 +74,7 @@ class CommentForm(forms.Form):
     notify_on_reply = forms.BooleanField(
         required=False, label="Email me when the site replies to my comment"
     )
-    text = forms.CharField(
+    text = CommentTextField(
         max_length=3000,
         label="Your comment",
         widget=forms.Textarea(attrs={"rows": 6}),

@@ -6,6 +6,7 @@ routine paces the reader at DEFAULT_SECONDS per side and says that this pacing i
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from points.models import Article, Point, Sides
 
@@ -42,6 +43,16 @@ class Routine:
     def slugs(self):
         return [step.point.slug for step in self.steps]
 
+    def query_moving(self, step, offset):
+        """The query string of this routine with `step` moved `offset` places (-1: earlier),
+        for the plain links that reorder it without JavaScript; None at either end."""
+        slugs = self.slugs
+        index, target = step.number - 1, step.number - 1 + offset
+        if not 0 <= target < len(slugs):
+            return None
+        slugs[index], slugs[target] = slugs[target], slugs[index]
+        return urlencode({"points": slugs}, doseq=True)
+
 
 def build_routine(points):
     steps = []
@@ -63,7 +74,7 @@ def routine_for(wanted_slugs):
     """The routine for the points the reader chose (slugs, in their order), or when they chose
     none, for the points of the latest article in its order (or every point when there is no
     article). Returns (routine, every published point, the chosen slugs that are no point)."""
-    published = list(Point.objects.published())
+    published = list(Point.objects.published().prefetch_related("images"))
     if not wanted_slugs:
         article = Article.objects.published().with_page_relations().first()
         return build_routine(article.linked_points() if article else published), published, []

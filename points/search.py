@@ -1,18 +1,23 @@
 """Site search: readers type a code in any numbering ("UB23", "B23", "bl 23"), a Chinese or
 English name ("Shenshu", "kidney"), or a complaint ("sciatica"), and the best match comes first.
 
+A reader's everyday words find the site's ("pregnant" finds the cautions about pregnancy,
+"backache" back pain: points.everyday_words), and cautions are searched with the rest of a
+point's text. A search that finds nothing suggests only close spellings (one or two letters
+off), never a name that merely shares letters.
+
 Ranking is the same on every database: an exact code, alias or name match beats a name that
 starts with the query, which beats a match in a name, which beats a match in the text. On
 PostgreSQL, full-text search (with stemming: "pains" finds "pain") picks the text matches.
 """
 
-import difflib
 import re
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
 
+from points.everyday_words import EVERYDAY_WORDS, edit_distance, search_terms
 from points.models import Article, Condition, Point
 
 EXACT, PREFIX, NAME, TEXT = 100, 60, 30, 10
@@ -45,20 +50,24 @@ def search(raw_query):
     results = SearchResults(query=query)
     if len(query) < 2:
         return results
-    results.points = search_points(query)
+    terms = search_terms(query)
+    results.points = search_points(terms)
     results.conditions = list(
         Condition.objects.with_published_points().filter(
-            Q(name__icontains=query) | Q(description__icontains=query)
+            any_of(terms, "name__icontains", "description__icontains")
         )
     )
     results.articles = list(
         Article.objects.published()
         .filter(
-            Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(intro__icontains=query)
-            | Q(sections__heading__icontains=query)
-            | Q(sections__body__icontains=query)
+            any_of(
+                terms,
+                "title__icontains",
+                "summary__icontains",
+                "intro__icontains",
+                "sections__heading__icontains",
+                "sections__body__icontains",
+            )
         )
         .select_related("author")
         .distinct()
@@ -68,46 +77,64 @@ def search(raw_query):
     return results
 
 
-def search_points(query):
-    """Published points matching the query, best first."""
-    name_match = (
-        Q(code__iexact=query)
-        | Q(aliases__name__icontains=query)
-        | Q(pinyin__icontains=query)
-        | Q(english_name__icontains=query)
-        | Q(chinese_name__icontains=query)
-        | Q(conditions__name__icontains=query)
-    )
-    text_match = text_match_for(query)
+def any_of(terms, *lookups):
+    """A Q matching any of the terms in any of the fields."""
+    match = Q(pk__in=[])
+    for term in terms:
+        for lookup in lookups:
+            match |= Q(**{lookup: term})
+    return match
+
+
+POINT_NAMES = (
+    "aliases__name__icontains",
+    "pinyin__icontains",
+    "english_name__icontains",
+    "chinese_name__icontains",
+    "conditions__name__icontains",
+)
+POINT_TEXT = (
+    "summary",
+    "where_short",
+    "location",
+    "how_to_find",
+    "technique_notes",
+    "said_to_help",
+    "contraindications",
+    "cautions",
+)
+
+
+def search_points(terms):
+    """Published points matching any of the terms, best first."""
+    name_match = any_of(terms, "code__iexact", *POINT_NAMES)
     candidates = (
         Point.objects.published()
-        .filter(name_match | text_match)
+        .filter(name_match | text_match_for(terms))
         .distinct()
         .prefetch_related("aliases", "images", "conditions")
     )
-    scored = [(score(point, query), point) for point in candidates]
+    scored = [(max(score(point, term) for term in terms), point) for point in candidates]
     scored.sort(key=lambda pair: (-pair[0], pair[1].position, pair[1].code))
     return [point for _, point in scored]
 
 
-def text_match_for(query):
-    """Points whose text mentions the query: full-text on PostgreSQL, substring elsewhere."""
+def text_match_for(terms):
+    """Points whose text (cautions included) mentions a term: full-text on PostgreSQL,
+    substring elsewhere."""
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchVector
 
-        vector = SearchVector("summary", "location", "how_to_find", "said_to_help")
+        found = SearchQuery(terms[0], search_type="websearch")
+        for term in terms[1:]:
+            found |= SearchQuery(term, search_type="websearch")
         ids = (
-            Point.objects.annotate(document=vector)
-            .filter(document=SearchQuery(query, search_type="websearch"))
+            Point.objects.annotate(document=SearchVector(*POINT_TEXT))
+            .filter(document=found)
             .values("pk")
         )
         return Q(pk__in=ids)
-    return (
-        Q(summary__icontains=query)
-        | Q(location__icontains=query)
-        | Q(how_to_find__icontains=query)
-        | Q(said_to_help__icontains=query)
-    )
+    return any_of(terms, *(f"{name}__icontains" for name in POINT_TEXT))
 
 
 def score(point, query):
@@ -129,14 +156,25 @@ def score(point, query):
 
 
 def suggest(query, *, limit=5):
-    """Close spellings of things the site knows about, for a search that found nothing."""
-    vocabulary = {}
+    """Close spellings of names the site knows, for a search that found nothing: a name, or a
+    word of one, at most one letter off (two in words of seven letters or more)."""
+    vocabulary = {}  # a name or a word of one (casefolded) -> the name to suggest
+    names = list(EVERYDAY_WORDS)
     for point in Point.objects.published().prefetch_related("aliases"):
-        for name in [point.code, point.pinyin, point.english_name]:
-            vocabulary[name.casefold()] = name
-        for alias in point.aliases.all():
-            vocabulary[alias.name.casefold()] = alias.name
-    for name in Condition.objects.with_published_points().values_list("name", flat=True):
-        vocabulary[name.casefold()] = name
-    matches = difflib.get_close_matches(query.casefold(), vocabulary, n=limit, cutoff=0.6)
-    return [vocabulary[match] for match in matches]
+        names += [point.code, point.pinyin, point.english_name]
+        names += [alias.name for alias in point.aliases.all()]
+    names += Condition.objects.with_published_points().values_list("name", flat=True)
+    for name in filter(None, names):
+        vocabulary.setdefault(name.casefold(), name)
+        for word in name.split():
+            if len(word) >= 4:
+                vocabulary.setdefault(word.casefold(), name)
+    wanted = query.casefold()
+    allowed = 1 if len(wanted) < 7 else 2
+    close = sorted(
+        (distance, suggestion)
+        for word, suggestion in vocabulary.items()
+        if abs(len(word) - len(wanted)) <= allowed
+        and 0 < (distance := edit_distance(wanted, word)) <= allowed
+    )
+    return list(dict.fromkeys(suggestion for _, suggestion in close))[:limit]

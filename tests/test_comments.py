@@ -291,7 +291,24 @@ class TestBadInput:
         response = post_comment(client, point, text="x" * 3001)
 
         assert response.status_code == 400
-        assert "Ensure this value has at most 3000 characters" in response.text
+        assert "Your comment is 3,001 characters long, 1 over the limit of 3,000." in response.text
+        assert "x" * 3001 in response.text
+
+    def test_line_breaks_count_as_one_character_each_as_the_readers_counter_counts(
+        self, client, point
+    ):
+        text = "Line one.\r\n" * 272  # 11 characters a line with the break counted once
+        response = post_comment(client, point, text=text.strip())
+
+        assert response.status_code == 303
+        assert Comment.objects.get().text == text.strip().replace("\r\n", "\n")
+
+    def test_the_form_has_no_maxlength_a_browser_would_cut_a_pasted_text_with(self, client, point):
+        html = client.get(point.get_absolute_url()).text
+
+        textarea = html[html.index("<textarea") : html.index(">", html.index("<textarea"))]
+        assert "maxlength" not in textarea
+        assert 'data-max-length="3000"' in textarea
 
     def test_unknown_fields_are_a_400_with_the_text_kept(self, client, point):
         response = post_comment(client, point, is_admin="1", text="Keep me.")

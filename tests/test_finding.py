@@ -1,6 +1,7 @@
 """Readers find the right point: the body map, complaints and body areas, combined filters,
 search by any name, and the guided routine."""
 
+import random
 import re
 
 import pytest
@@ -96,27 +97,87 @@ class TestBodyMap:
         assert "BL40 Weizhong, behind the knee" in names
         assert "CV6 Qihai, abdomen" in names
 
-    def test_points_on_both_sides_get_a_second_marker_out_of_the_tab_order(self, client, points):
+    def test_a_point_on_both_sides_far_apart_gets_a_second_link_out_of_the_tab_order(
+        self, client, points
+    ):
+        make_point(code="LI4", slug="li4-hegu", map_view="front", map_x=24, map_y=53)
         html = client.get(reverse("points:home")).text
 
-        bl40 = re.findall(r'<a href="/points/bl40-weizhong/"[^>]*>', html)
+        li4 = re.findall(r'<a href="/points/li4-hegu/" class="marker[^>]*>', html)
         cv6 = re.findall(r'<a href="/points/cv6-qihai/" class="marker[^>]*>', html)
 
-        assert len([m for m in bl40 if "marker" in m]) == 2
-        assert sum('tabindex="-1" aria-hidden="true"' in m for m in bl40) == 1
+        assert len(li4) == 2
+        assert sum('tabindex="-1" aria-hidden="true"' in m for m in li4) == 1
         assert len(cv6) == 1
 
-    def test_marker_positions_follow_the_points_coordinates(self, client, points):
+    def test_sides_closer_than_a_fingertip_share_one_link_with_a_dot_on_each(self, client, points):
         html = client.get(reverse("points:home")).text
 
-        assert '<circle cx="80.0" cy="284.0"' in html  # BL40 at 40% across, 71% down
-        assert '<circle cx="120.0" cy="284.0"' in html  # and mirrored on the other leg
+        bl40 = re.findall(r'<a href="/points/bl40-weizhong/" class="marker[^>]*>', html)
+
+        assert len(bl40) == 1
+        assert '<circle class="dot" cx="80.0" cy="284.0"' in html  # 40% across, 71% down
+        assert '<circle class="dot" cx="120.0" cy="284.0"' in html  # and on the other leg
+
+    def test_points_closer_than_a_fingertip_share_a_target_that_opens_a_chooser(
+        self, client, points
+    ):
+        make_point(
+            code="BL52", slug="bl52-zhishi", pinyin="Zhishi", map_view="back", map_x=40, map_y=37
+        )
+        html = client.get(reverse("points:home")).text
+
+        group = re.search(r'<a href="#(map-back-\d+)" class="marker marker--group"[^>]*>', html)
+        assert group is not None
+        assert 'aria-label="2 points close together: BL23 Shenshu, BL52 Zhishi. Choose one"' in (
+            group.group(0)
+        )
+        chooser = html[html.index(f'id="{group.group(1)}"') :].split("</div>")[0]
+        assert 'href="/points/bl23-shenshu/"' in chooser
+        assert 'href="/points/bl52-zhishi/"' in chooser
+        assert not re.search(r'<a href="/points/bl(23|52)-\w+/" class="marker', html)
 
     def test_point_page_has_a_small_map_highlighting_the_point(self, client, points):
         html = client.get(points["bl40"].get_absolute_url()).text
 
         assert "Where it is on the body" in html
         assert 'class="marker marker--current"' in html
+        assert 'class="dot dot--current"' in html
+
+
+@pytest.mark.parametrize("size", ["full", "compact"])
+def test_tap_targets_never_overlap_and_are_never_smaller_than_a_fingertip(size):
+    """A full page of points (the home page and the index show 12) on both sides, spread over
+    the figure at random: targets stay apart, inside the figure and large enough."""
+    from points.body_map import (
+        FIGURE_WIDTH,
+        NARROWEST_FIGURE_PX,
+        TARGET_MIN_PX,
+        Marker,
+        tap_targets,
+    )
+
+    class FakePoint:
+        def __init__(self, pk):
+            self.pk = pk
+
+    spread = random.Random(17)  # noqa: S311 - a repeatable layout, not a secret
+    markers = []
+    for n in range(12):
+        x, y = spread.uniform(40, 98), spread.uniform(0, 400)
+        markers.append(Marker(FakePoint(n), x, y, mirrored=False, current=False))
+        markers.append(Marker(FakePoint(n), 200 - x, y, mirrored=True, current=False))
+    targets = tap_targets(markers, size=size)
+
+    smallest = TARGET_MIN_PX * FIGURE_WIDTH / NARROWEST_FIGURE_PX[size]
+    assert sum(len(target.markers) for target in targets) == 24
+    for target in targets:
+        assert min(target.width, target.height) >= smallest - 0.01
+        assert min(target.x0, target.y0) >= 0
+        assert target.x1 <= 200
+        assert target.y1 <= 400
+    for index, target in enumerate(targets):
+        assert not any(target.overlaps(other) for other in targets[index + 1 :])
 
 
 class TestBrowsing:
@@ -331,3 +392,40 @@ def test_page_queries_do_not_grow_with_points(
     add_points(8)
     with django_assert_num_queries(len(few)):
         client.get(reverse(url_name), params)
+
+
+def test_the_sites_chinese_font_has_every_character_of_the_demo_points_names():
+    from django.conf import settings
+
+    fonts = settings.BASE_DIR / "static" / "fonts"
+    covered = set((fonts / "acupoint-cjk.txt").read_text(encoding="utf-8").strip())
+    demo = (settings.BASE_DIR / "fixtures" / "demo_content.json").read_text(encoding="utf-8")
+    names = re.findall(r'"chinese_name": "([^"]*)"', demo)
+
+    assert names
+    assert set("".join(names)) <= covered
+    assert (fonts / "acupoint-cjk.woff2").stat().st_size < 48 * 1024
+
+
+def test_the_routine_can_be_reordered_with_plain_links(client, points):
+    url = reverse("points:routine")
+    response = client.get(url, {"points": ["bl23-shenshu", "cv6-qihai", "bl40-weizhong"]})
+
+    html = response.text
+    assert f'href="{url}?points=cv6-qihai&amp;points=bl23-shenshu&amp;points=bl40-weizhong"' in html
+    assert f'href="{url}?points=bl23-shenshu&amp;points=bl40-weizhong&amp;points=cv6-qihai"' in html
+    assert html.count("Move earlier <span") == 2
+    assert html.count("Move later <span") == 2
+
+
+def test_each_routine_step_shows_its_picture(client, points, django_assert_max_num_queries):
+    make_image(points["bl23"], alt_text="Where BL23 is on the lower back")
+    make_image(points["bl40"], alt_text="Where BL40 is behind the knee")
+
+    with django_assert_max_num_queries(6):
+        html = client.get(
+            reverse("points:routine"), {"points": ["bl23-shenshu", "bl40-weizhong"]}
+        ).text
+
+    assert 'alt="Where BL23 is on the lower back"' in html
+    assert 'alt="Where BL40 is behind the knee"' in html

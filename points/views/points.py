@@ -37,7 +37,7 @@ class PointPage(CommentedPage):
             "previous_point": previous_point,
             "next_point": next_point,
             "results": ResultSummary.of(point),
-            "body_map": body_map([point], current=point),
+            "body_map": body_map([point], current=point, compact=True),
             "structured_data": [
                 structured_data.point(request, point),
                 structured_data.breadcrumbs(request, trail),

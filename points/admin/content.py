@@ -15,7 +15,7 @@ from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.admin.pictures import PictureChangeForm, PictureForm
 from points.admin.publishing import PublishingAdminMixin
 from points.admin.revisions import RevisionAdmin
-from points.admin.widgets import KeepsRelatedItems, PictureWidgets
+from points.admin.widgets import KeepsRelatedItems, LabelledTabularInline, PictureWidgets
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -84,7 +84,7 @@ def thumbnail(image_file, *, alt="", size=80):
     )
 
 
-class PointAliasInline(KeepsRelatedItems, admin.TabularInline):
+class PointAliasInline(LabelledTabularInline):
     model = PointAlias
     extra = 1
     verbose_name = "other name or code"
@@ -134,7 +134,7 @@ class PointImageInline(PictureFormMixin, KeepsRelatedItems, admin.StackedInline)
     verbose_name_plural = "Pictures"
 
 
-class PointReferenceInline(KeepsRelatedItems, admin.TabularInline):
+class PointReferenceInline(LabelledTabularInline):
     model = PointReference
     extra = 0
     autocomplete_fields = ["reference"]
@@ -150,16 +150,9 @@ class ArticleReferenceInline(PointReferenceInline):
 class PointAdmin(
     DraftsAdminMixin, PublishingAdminMixin, KeepsRelatedItems, FormattedTextAdmin, RevisionAdmin
 ):
-    list_display = [
-        "code",
-        "pinyin",
-        "english_name",
-        "body_area",
-        "picture",
-        "publication_status",
-        "next_review_due",
-    ]
-    list_display_links = ["code", "pinyin"]
+    # Fits a 1280 px screen beside the admin's menu and the filters.
+    list_display = ["code", "name", "body_area", "picture", "publication_status", "review_due"]
+    list_display_links = ["code", "name"]
     list_filter = ["status", ReviewDueFilter, "body_area", "channel", "confidence", "conditions"]
     search_fields = ["code", "pinyin", "english_name", "chinese_name", "aliases__name"]
     prepopulated_fields = {"slug": ["code", "pinyin"]}
@@ -229,10 +222,14 @@ class PointAdmin(
             ((static(figure), view.label, view.value) for view, figure in FIGURES.items()),
         )
 
+    @admin.display(description="Name", ordering="pinyin")
+    def name(self, point):
+        return f"{point.pinyin} ({point.english_name})" if point.english_name else point.pinyin
+
     @admin.display(description="Picture")
     def picture(self, point):
         images = point.images.all()
-        return thumbnail(images[0].image, alt=images[0].alt_text) if images else "—"
+        return thumbnail(images[0].image, alt=images[0].alt_text, size=56) if images else "—"
 
 
 @admin.register(PointImage)
@@ -277,7 +274,7 @@ class ArticleSectionInline(KeepsRelatedItems, FormattedTextInline, admin.Stacked
 class ArticleAdmin(
     DraftsAdminMixin, PublishingAdminMixin, KeepsRelatedItems, FormattedTextAdmin, RevisionAdmin
 ):
-    list_display = ["title", "author", "publication_status", "next_review_due", "updated_at"]
+    list_display = ["title", "author", "publication_status", "review_due", "updated_at"]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}

@@ -54,6 +54,10 @@ class PublishingAdminMixin:
             label += " · draft waiting"
         return label
 
+    @admin.display(description="Review due", ordering="next_review_due")
+    def review_due(self, page):
+        return f"{page.next_review_due:%-d %b %Y}" if page.next_review_due else "—"
+
     # The change form
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -170,13 +174,18 @@ class PublishingAdminMixin:
                 )
             ]
         elif before is not None and before.is_public:
+            until = ""
+            if page.is_scheduled:
+                when = timezone.localtime(page.published_at)
+                until = f" until it goes live on {when:%-d %B %Y at %H:%M}"
             news = [
                 (
                     messages.WARNING,
                     format_html(
-                        "“{}” is no longer public: readers get “page not found”. "
+                        "“{}” is no longer public: readers get “page not found”{}. "
                         '<a href="{}">Preview it</a>',
                         page,
+                        until,
                         address,
                     ),
                 )

@@ -6,8 +6,8 @@
  *    that came back with mistakes holds unsaved edits from the start.
  * 2. The main buttons say what they will do for the status chosen (data-label-published /
  *    data-label-draft: "Publish", "Publish changes" or "Save").
- * 3. "Yes, take this page off the site" shows only while the status is not Published (the
- *    server requires it then). */
+ * 3. "Yes, take this page off the site" shows only while the status is not Published or the
+ *    publication date is moved into the future (the server requires it then). */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -46,6 +46,16 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!status) return;
   const confirmation = form.querySelector("input[name='take_off_site']");
   const confirmationRow = confirmation && confirmation.closest(".form-row");
+  // A publication date moved into the future takes a live page off the site too.
+  const dateInputs = ["published_at_0", "published_at_1"].map(
+    (name) => form.querySelector(`input[name='${name}']`));
+  const initialDate = dateInputs.map((input) => input && input.value).join(" ");
+  const dateMovedAhead = () => {
+    const [day, time] = dateInputs.map((input) => (input ? input.value.trim() : ""));
+    if (`${day} ${time}` === initialDate) return false;
+    const when = new Date(`${day}T${time || "00:00"}`);
+    return Number.isNaN(when.getTime()) || when > new Date();
+  };
   const showStatus = () => {
     const published = status.value === "published";
     for (const element of form.querySelectorAll("[data-label-published]")) {
@@ -54,10 +64,11 @@ document.addEventListener("DOMContentLoaded", () => {
       else element.textContent = label;
     }
     if (confirmationRow) {
-      const needed = !published || confirmation.checked;
+      const needed = !published || dateMovedAhead() || confirmation.checked;
       confirmationRow.hidden = !needed && !confirmationRow.querySelector(".errorlist");
     }
   };
   status.addEventListener("change", showStatus);
+  for (const input of dateInputs) if (input) input.addEventListener("input", showStatus);
   showStatus();
 });

@@ -225,6 +225,18 @@ class TestTakingAPageOffTheSite:
         assert response.status_code == 200
         assert "takes it off the site" in response.text
 
+    def test_moved_into_the_future_it_says_until_when(self, editor_client, point):
+        data, _ = change_form_and_html(editor_client, point)
+        data |= {"published_at_0": ["2099-12-03"], "published_at_1": ["09:00:00"]}
+        data |= {"take_off_site": "on", "_save": "x"}
+
+        response = editor_client.post(change_url(point), data, follow=True)
+
+        assert said(response)[0].startswith(
+            "“BL23 Shenshu” is no longer public: readers get “page not found” until it goes "
+            "live on 3 December 2099 at 09:00."
+        )
+
     def test_a_draft_or_preview_of_it_needs_no_confirmation_yet(self, editor_client, point):
         response = save_draft(editor_client, point, status=["draft"])
 

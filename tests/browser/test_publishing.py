@@ -167,3 +167,9 @@ def test_the_change_form_and_list_are_accessible_within_the_policy(page, demo_si
     page.goto(f"{demo_site}/admin/")
     expect(page.get_by_role("heading", name="Unpublished changes")).to_be_visible()
     shot(page, "home-1280", full_page=False)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{demo_site}/points/bl40-weizhong/")
+    page.get_by_role("link", name="Unpublished changes waiting \N{EN DASH} preview them").click()
+    expect(page.get_by_text("Preview of unpublished changes.")).to_be_visible()
+    shot(page, "draft-preview-390", full_page=False)

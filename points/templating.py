@@ -21,7 +21,7 @@ from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup, escape
 
 from points import formatting
-from points.editor_links import editor_links
+from points.editor_links import editor_links, trash_address
 from points.site_urls import absolute_url
 
 
@@ -36,6 +36,7 @@ def environment(**options):
         "absolute_static": pass_context(absolute_static),
         "json_ld": json_ld,
         "editor_links": editor_links,
+        "trash_address": trash_address,
     }
     env.filters |= {
         "date": defaultfilters.date,

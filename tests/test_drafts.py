@@ -101,8 +101,8 @@ class TestSavingADraft:
 
         said = [str(message) for message in get_messages(response.wsgi_request)]
         assert said == [
-            "Draft saved. Readers still see the published “BL23 Shenshu” until you publish "
-            "the changes."
+            "Draft saved. Readers still see the published page. "
+            '<a href="/points/bl23-shenshu/?draft=1">Preview it</a>'
         ]
         assert not LogEntry.objects.exists()
         assert not PageRedirect.objects.exists()
@@ -164,18 +164,6 @@ class TestPublishingADraft:
         section.refresh_from_db()
         assert section.heading == "Urinary Bladder 23 (Shenshu)"
         assert not PendingChange.objects.exists()
-
-    def test_a_change_of_position_in_the_list_keeps_the_draft(self, editor_client, point):
-        save_draft(editor_client, point, summary=[NEW_SUMMARY])
-        url = reverse("admin:points_point_changelist")
-        data = form_data(editor_client.get(url).text, "changelist-form")
-
-        response = editor_client.post(url, data | {"form-0-position": ["7"], "_save": "Save"})
-
-        assert response.status_code == 302
-        point.refresh_from_db()
-        assert point.position == 7
-        assert PendingChange.objects.get().form_data["summary"] == [NEW_SUMMARY]
 
 
 class TestTwoEditorsAtOnce:
@@ -325,18 +313,27 @@ class TestPreviewOfTheUnsavedForm:
         assert not LogEntry.objects.exists()
         assert "changed successfully" not in editor_client.get(change_url(point)).text
 
-    def test_an_invalid_form_comes_back_with_its_errors(self, editor_client, point):
+    def test_an_invalid_form_says_what_to_fix_instead_of_a_second_form(self, editor_client, point):
         data, _ = change_form_and_html(editor_client, point)
         data |= {"summary": [NEW_SUMMARY], "duration_min_seconds": ["120"]}
-        data |= {"duration_max_seconds": ["60"]}
+        data |= {"duration_max_seconds": ["60"], "images-0-alt_text": [""]}
 
         response = editor_client.post(self.preview_url(point), data)
 
-        assert response.status_code == 200
-        assert "The longest duration must be at least the shortest duration." in response.text
-        assert NEW_SUMMARY in response.text
-        # Sent from the preview's tab, the form still saves to the change form's address.
-        assert f'action="{change_url(point)}"' in response.text
+        assert response.status_code == 400
+        assert "This preview cannot be shown" in response.text
+        assert (
+            "<strong>Longest duration (seconds):</strong> The longest duration must be at least "
+            "the shortest duration." in response.text
+        )
+        assert "<strong>Pictures, row 1: Alternative text:</strong>" in response.text
+        assert "everything you typed is still there" in response.text
+        # Not a saveable copy of the change form.
+        assert "<form" not in response.text.split('id="content"')[1]
+        assert 'name="_save"' not in response.text
+        assert NEW_SUMMARY not in response.text
+        point.refresh_from_db()
+        assert point.summary == "Two finger-widths from the spine."
 
     def test_is_protected_against_forged_posts(self, editor, point):
         browser = Client(enforce_csrf_checks=True)
@@ -362,7 +359,8 @@ class TestTheListsShowUnpublishedChanges:
         waiting = editor_client.get(f"{url}?unpublished=yes")
         not_waiting = editor_client.get(f"{url}?unpublished=no")
 
-        assert "Unpublished changes" in everything.text
+        assert "Published · draft waiting" in everything.text
+        assert "By unpublished changes" in everything.text
         assert list(waiting.context["cl"].result_list) == [point]
         assert list(not_waiting.context["cl"].result_list) == [other]
 

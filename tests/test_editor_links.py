@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from points.models import BodyArea, Disclaimer
-from tests.factories import make_article, make_condition
+from tests.factories import make_article, make_condition, make_point
+from tests.test_drafts import save_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,73 @@ def test_an_editors_page_is_never_kept_or_served_to_a_reader(editor_client, clie
     assert "Edit this page" not in second.text
     assert "X-Page-Cache" not in editors_again  # nor is a reader's page served to editors
     assert "Edit this page" in editors_again.text
+
+
+class TestUnpublishedChangesWaiting:
+    def test_an_editor_on_the_live_page_is_pointed_to_the_draft(self, editor_client, point):
+        save_draft(editor_client, point, summary=["Waiting."])
+
+        live = editor_client.get(point.get_absolute_url()).text
+        preview = editor_client.get(f"{point.get_absolute_url()}?draft=1").text
+
+        assert (
+            '<a href="/points/bl23-shenshu/?draft=1">'
+            "Unpublished changes waiting \N{EN DASH} preview them</a>"
+        ) in live
+        assert "Unpublished changes waiting" not in preview  # already previewing them
+
+    def test_no_hint_without_a_draft_or_for_readers(self, editor_client, client, point):
+        assert "Unpublished changes waiting" not in editor_client.get(point.get_absolute_url()).text
+        save_draft(editor_client, point, summary=["Waiting."])
+
+        assert "Unpublished changes waiting" not in client.get(point.get_absolute_url()).text
+
+    def test_an_article_too(self, editor_client):
+        article = make_article()
+        save_draft(editor_client, article, summary=["Waiting."])
+
+        assert "Unpublished changes waiting" in editor_client.get(article.get_absolute_url()).text
+
+
+class TestTheAdminHomePage:
+    def test_lists_the_pages_with_drafts(self, editor_client, point):
+        make_point(code="GB30")  # no draft: not listed
+        save_draft(editor_client, point, summary=["Waiting."])
+
+        html = editor_client.get(reverse("admin:index")).text
+
+        panel = html.split('id="unpublished-changes"')[1].split("</div>")[0]
+        assert "<h2>Unpublished changes</h2>" in panel
+        assert (
+            f'<a href="{reverse("admin:points_point_change", args=[point.pk])}">BL23 Shenshu</a>'
+            in panel
+        )
+        assert "saved by edith on" in panel
+        assert 'href="/points/bl23-shenshu/?draft=1"' in panel
+        assert "GB30" not in panel
+        assert reverse("admin:points_point_changelist") + "?unpublished=yes" in panel
+
+    def test_says_when_nothing_waits(self, editor_client):
+        html = editor_client.get(reverse("admin:index")).text
+
+        assert "No pages have unpublished changes waiting." in html
+
+    def test_staff_who_may_not_change_pages_get_no_panel(self, django_user_model):
+        user = django_user_model.objects.create_user(username="vic", is_staff=True)
+        viewer = Client()
+        viewer.force_login(user)
+
+        assert "unpublished-changes" not in viewer.get(reverse("admin:index")).text
+
+
+def test_a_removed_page_points_an_editor_to_the_trash(editor_client, client, point):
+    address = point.get_absolute_url()
+    editor_client.post(reverse("admin:points_point_delete", args=[point.pk]), {"post": "yes"})
+
+    for_editor = editor_client.get(address)
+    for_reader = client.get(address)
+
+    assert for_editor.status_code == 410
+    assert f'<a href="{reverse("admin:trash")}">recover it from the trash</a>' in for_editor.text
+    assert for_reader.status_code == 410
+    assert "recover it" not in for_reader.text

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
 
 from points.models import Article, PendingChange, Point, Status
 from points.page_cache import changes_rolled_back
@@ -74,19 +75,8 @@ class DraftsAdminMixin:
         )
         return super().get_queryset(request).annotate(has_pending_change=Exists(pending))
 
-    def get_list_display(self, request):
-        """The "Unpublished changes" column beside the status, where an editor looks."""
-        columns = list(super().get_list_display(request))
-        at = columns.index("status") + 1 if "status" in columns else len(columns)
-        columns.insert(at, "unpublished_changes")
-        return columns
-
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), PendingChangeFilter]
-
-    @admin.display(description="Unpublished changes", boolean=True, ordering="has_pending_change")
-    def unpublished_changes(self, page):
-        return page.has_pending_change
 
     # The change form
 
@@ -234,7 +224,10 @@ class DraftsAdminMixin:
         )
         self.message_user(
             request,
-            f"Draft saved. Readers still see the published “{page}” until you publish the changes.",
+            format_html(
+                'Draft saved. Readers still see the published page. <a href="{}">Preview it</a>',
+                f"{page.get_absolute_url()}?draft=1",
+            ),
             messages.SUCCESS,
         )
         return HttpResponseRedirect(request.get_full_path())
@@ -248,14 +241,23 @@ class DraftsAdminMixin:
             f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[object_id]
         )
         page_view = PUBLIC_PAGES[self.model]
-        _, response = self.try_changes(
+        valid, response = self.try_changes(
             request,
             object_id,
             form_url=form_url,
             refusal=NO_NEW_FILES if request.FILES else "",
             then=lambda page: page_view.render_changes(request, page, edit_url=form_url),
         )
-        return response
+        if valid or not hasattr(response, "context_data"):
+            return response
+        # Not a second, saveable copy of the form: what to fix, in the form's own tab.
+        context = self.admin_site.each_context(request) | {
+            "title": "This preview cannot be shown",
+            "subtitle": str(response.context_data.get("original", "")),
+            "opts": self.opts,
+            "problems": form_problems(response.context_data),
+        }
+        return TemplateResponse(request, "admin/points/preview_refused.html", context, status=400)
 
     def preview_pending_change(self, request, page, pending):
         """The public page with `pending` applied, for the page's address with ?draft=1."""
@@ -331,3 +333,29 @@ def unseen_message(pending, *, saving_draft=False):
         f"{when}, after you opened the form: they were not part of what you published and are "
         "still waiting. Open the page to publish or discard them."
     )
+
+
+def form_problems(context):
+    """[(where, message)] for every error of a change form's context: its own fields, then
+    each inline's rows ("Pictures, row 2: Alternative text"), in the order they are shown."""
+    form = context["adminform"].form
+    problems = [
+        (where(form, name), error) for name, errors in form.errors.items() for error in errors
+    ]
+    for inline in context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        title = inline.opts.verbose_name_plural
+        problems += [(str(title).capitalize(), error) for error in formset.non_form_errors()]
+        for number, row in enumerate(formset.forms, start=1):
+            for name, errors in row.errors.items():
+                place = where(row, name)
+                label = f"{str(title).capitalize()}, row {number}" + (f": {place}" if place else "")
+                problems += [(label, error) for error in errors]
+    return problems
+
+
+def where(form, name):
+    """A field's label as the form shows it; "" for errors about the whole form."""
+    if name == NON_FIELD_ERRORS or name not in form.fields:
+        return ""
+    return str(form[name].label)

@@ -58,12 +58,12 @@ def test_admin_screens_cause_no_csp_violations(watched_page, demo_site, editor_l
 
     picture = tmp_path / "new-picture.png"
     picture.write_bytes(png_bytes(size=(300, 200)))
-    page.get_by_role("button", name=re.compile("Add another point image", re.I)).click()
+    page.get_by_role("button", name=re.compile("Add another picture", re.I)).click()
     # BL23 has one picture (form 0); the added form is images-1.
     page.locator("input[name='images-1-image']").set_input_files(picture)
-    page.locator("input[name='images-1-alt_text']").fill("A new test picture")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.locator("[name='images-1-alt_text']").fill("A new test picture")
+    page.get_by_role("button", name="Publish changes and keep editing").click()
     page.wait_for_load_state("networkidle")
 
-    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    assert "Published “BL23 Shenshu”" in page.locator(".messagelist").inner_text()
     assert violations(page) == []

@@ -59,8 +59,8 @@ def test_editor_drafts_previews_and_publishes_while_a_reader_sees_the_live_page(
     expect(reader.get_by_text("Preview of unpublished changes")).to_have_count(0)
     expect(reader.get_by_role("link", name="Edit this page")).to_have_count(0)
 
-    page.get_by_role("button", name="Publish changes").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish changes", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “BL40 Weizhong”")
 
     reader.goto(point_url)
     expect(reader.get_by_text(NEW_STEP)).to_be_visible()

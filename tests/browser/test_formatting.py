@@ -44,8 +44,8 @@ def test_editor_writes_a_formatted_section_and_readers_get_it(page, demo_site, e
     expect(preview.locator("li")).to_have_count(2)
     expect(preview.locator("mark.unresolved-point")).to_have_text("XX9")
 
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish changes", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “")
     expect(page.locator(".messagelist")).to_contain_text("[[XX9]] does not match a published point")
 
     page.goto(f"{demo_site}{article.get_absolute_url()}")

@@ -41,8 +41,8 @@ def test_editor_changes_a_point_and_sees_it_on_the_public_page(page, demo_site, 
     page.get_by_role("link", name="BL40", exact=True).click()
     page.get_by_label("How to find it").fill("Bend your knee.\nFind the middle of the crease.")
     page.get_by_label("Alternative text").first.fill("The back of a knee with BL40 marked")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish changes", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “BL40 Weizhong”")
 
     page.goto(f"{demo_site}/points/bl40-weizhong/")
     expect(page.get_by_text("Find the middle of the crease.")).to_be_visible()
@@ -56,7 +56,9 @@ def test_draft_point_is_hidden_from_readers_and_previewed_for_editors(
     page.goto(f"{demo_site}/admin/points/point/?q=BL62")
     page.get_by_role("link", name="BL62", exact=True).click()
     page.get_by_label("Status").select_option(label="Draft (not public)")
-    page.get_by_role("button", name="Save and continue editing").click()
+    page.get_by_label("Yes, take this page off the site").check()
+    page.get_by_role("button", name="Save and keep editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("is no longer public")
 
     page.get_by_role("link", name="View on site").click()
     expect(page.get_by_text("Draft - not public")).to_be_visible()
@@ -122,8 +124,9 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     assert marker_y == pytest.approx(25, abs=1.5)
 
     page.locator("input[name='published_at_0']").fill("2099-01-01")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_label("Yes, take this page off the site").check()
+    page.get_by_role("button", name="Publish changes and keep editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("until it goes live on 1 January 2099")
 
     page.get_by_role("link", name="View on site").click()
     expect(page.get_by_text("Scheduled - not public yet.")).to_be_visible()
@@ -234,6 +237,6 @@ def test_editor_places_a_point_by_clicking_the_body_map(page, demo_site, editor_
     expect(page.get_by_label("Body map view")).to_have_value("back")
     assert float(page.get_by_label("Body map x (%)").input_value()) == pytest.approx(30, abs=1.5)
     assert float(page.get_by_label("Body map y (%)").input_value()) == pytest.approx(60, abs=1.5)
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish changes and keep editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “CV6")
     expect(page.get_by_label("Body map view")).to_have_value("back")

@@ -27,8 +27,8 @@ def test_editor_compares_two_versions_and_restores_the_old_one_for_readers(
     page.get_by_role("link", name="BL40", exact=True).click()
     page.get_by_label("How to find it").fill("Bend your knee.\nFeel for the soft middle.")
     page.get_by_label("Note about this change").fill("Shorter steps")
-    page.get_by_role("button", name="Save and continue editing").click()
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.get_by_role("button", name="Publish changes and keep editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("Published “BL40 Weizhong”")
 
     reader.reload()
     expect(reader.get_by_text("Feel for the soft middle.")).to_be_visible()

@@ -1,0 +1,72 @@
+"""Widgets of the content forms, chosen for editors: a picture field shows the picture, not its
+file name; alternative text gets room for a sentence or two; and a row's related-object widget
+never offers to delete the related item from the whole site; a table of rows names each input
+for screen readers."""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import (
+    AdminFileWidget,
+    AdminTextareaWidget,
+    RelatedFieldWidgetWrapper,
+)
+from django.forms.formsets import DELETION_FIELD_NAME
+from django.forms.models import BaseInlineFormSet
+
+
+class PictureInput(AdminFileWidget):
+    """ "Current picture" as a thumbnail beside the file input, instead of "Currently:
+    points/e20abfc0….png"."""
+
+    template_name = "admin/widgets/picture_input.html"
+    use_fieldset = False  # the field's label names the file input itself
+
+
+class KeepsRelatedItems:
+    """For a ModelAdmin or an inline: the red ✕ beside a foreign key would delete the chosen
+    item (a source, a reviewer) from the whole site, not from this page; a row is removed with
+    its "Delete?" box. Adding and changing the related item stay."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget.can_delete_related = False
+        return field
+
+
+class PictureWidgets:
+    """For the admin of something with a picture: its file and alternative text fields."""
+
+    picture_fields = {"image"}
+    alt_text_fields = {"alt_text"}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.picture_fields:
+            kwargs["widget"] = PictureInput
+        elif db_field.name in self.alt_text_fields:
+            kwargs["widget"] = AdminTextareaWidget(attrs={"rows": 3})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LabelledRowsFormSet(BaseInlineFormSet):
+    """A table of rows whose "Delete?" boxes have a name a screen reader can say (the column
+    header is the only label Django gives them)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if DELETION_FIELD_NAME in form.fields:
+            row = "new row" if index is None else f"row {index + 1}"
+            form.fields[DELETION_FIELD_NAME].widget.attrs["aria-label"] = f"Delete {row}"
+
+
+class LabelledTabularInline(KeepsRelatedItems, admin.TabularInline):
+    """A tabular inline whose inputs carry their column's name as their accessible name:
+    Django labels them only with the table's header, which axe and some screen readers miss."""
+
+    formset = LabelledRowsFormSet
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None:
+            widget = getattr(field.widget, "widget", field.widget)  # inside the related wrapper
+            widget.attrs.setdefault("aria-label", str(field.label))
+        return field

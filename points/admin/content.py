@@ -14,6 +14,7 @@ from points.admin.drafts import DraftsAdminMixin
 from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.admin.pictures import PictureChangeForm, PictureForm
 from points.admin.revisions import RevisionAdmin
+from points.admin.routines import ROUTINE_FIELDSET, RoutineStepInline
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -279,13 +280,14 @@ class ArticleAdmin(DraftsAdminMixin, FormattedTextAdmin, RevisionAdmin):
     autocomplete_fields = ["author"]
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    inlines = [ArticleSectionInline, ArticleReferenceInline]
+    inlines = [ArticleSectionInline, RoutineStepInline, ArticleReferenceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "summary"]}),
         (
             "Text",
             {"fields": ["intro", "intro_note", "closing", "closing_note"]},
         ),
+        ROUTINE_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
 

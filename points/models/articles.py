@@ -93,12 +93,26 @@ class Article(Publishable):
     references = models.ManyToManyField(
         Reference, through="ArticleReference", related_name="articles", blank=True
     )
+    is_site_routine = models.BooleanField(
+        "use as the site's guided routine",
+        default=False,
+        help_text="The routine at /routine/ follows this article (one article at a time). "
+        "Readers see it there once the article is published.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_site_routine"],
+                condition=models.Q(is_site_routine=True),
+                name="one_site_routine",
+                violation_error_message="Another article is already the site's guided routine.",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -107,8 +121,19 @@ class Article(Publishable):
         return reverse("points:article-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if errors := self.review_errors():
+        errors = self.review_errors()
+        if self.is_site_routine:
+            chosen = Article.objects.filter(is_site_routine=True).exclude(pk=self.pk).first()
+            if chosen:
+                errors["is_site_routine"] = (
+                    f"“{chosen}” is the site's guided routine now. Untick “Use as the site's "
+                    "guided routine” on that article first, then choose this one."
+                )
+        if errors:
             raise ValidationError(errors)
+
+    def routine_url(self):
+        return reverse("points:article-routine", kwargs={"slug": self.slug})
 
     def linked_points(self):
         """The published points the sections link to, in reading order, each once (from the

@@ -3,6 +3,8 @@ routine at its own address, naming it; the site-wide /routine/ follows the artic
 chose, never the latest published; editors set a routine's order and times in the article's
 admin without touching its sections."""
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -197,7 +199,7 @@ class TestTheSitesRoutine:
         assert "“Back pain basics” is the site&#x27;s guided routine now." in response.text
 
     def test_the_demo_chooses_its_article_and_a_refresh_keeps_the_editors_choice(self):
-        call_command("load_demo_content", stdout=open("/dev/null", "w"))
+        call_command("load_demo_content", stdout=StringIO())
         demo = Article.objects.get()
         assert demo.is_site_routine
         response = Client().get(reverse("points:routine"))
@@ -206,7 +208,7 @@ class TestTheSitesRoutine:
 
         Article.objects.update(is_site_routine=False)
         chosen = make_article(title="Chosen", is_site_routine=True)
-        call_command("load_demo_content", stdout=open("/dev/null", "w"))
+        call_command("load_demo_content", stdout=StringIO())
         assert list(Article.objects.filter(is_site_routine=True)) == [chosen]
 
 

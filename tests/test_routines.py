@@ -337,3 +337,22 @@ class TestTheEditorsOrderAndTimes:
         routine = Client().get(article.routine_url())
         assert codes(routine) == ["BL23", "CV6"]
         assert routine.context["routine"].steps[0].seconds_per_side == 120
+
+
+def test_a_routines_old_address_keeps_working_when_the_slug_changes(client, article):
+    article.slug = "back-pain-first-steps"
+    article.save()
+
+    response = client.get("/articles/back-pain-basics/routine/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/back-pain-first-steps/routine/"
+
+
+def test_the_sitemap_lists_each_articles_routine(client, article):
+    make_article(slug="no-points")
+
+    xml = client.get("/sitemap.xml").text
+
+    assert "/articles/back-pain-basics/routine/</loc>" in xml
+    assert "/articles/no-points/routine/" not in xml

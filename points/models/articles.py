@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from points.models.fields import FormattedTextField
 from points.models.points import Point
-from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
+from points.models.publishing import (
+    KeepsOldURLs,
+    Publishable,
+    PublishableQuerySet,
+    redirect_old_path,
+)
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
 from points.validators import PictureField
@@ -131,6 +136,17 @@ class Article(Publishable):
                 )
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        old_slug = None
+        if self.pk:
+            old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            # The article's page keeps its old address (KeepsOldURLs); its routine does too.
+            redirect_old_path(
+                reverse("points:article-routine", kwargs={"slug": old_slug}), self.routine_url()
+            )
 
     def routine_url(self):
         return reverse("points:article-routine", kwargs={"slug": self.slug})

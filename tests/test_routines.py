@@ -356,3 +356,21 @@ def test_the_sitemap_lists_each_articles_routine(client, article):
 
     assert "/articles/back-pain-basics/routine/</loc>" in xml
     assert "/articles/no-points/routine/" not in xml
+
+
+def test_a_deleted_article_comes_back_from_the_trash_with_its_routine(
+    editor_client, client, article, bl23, cv6
+):
+    RoutineStep.objects.create(article=article, point=bl23, position=1, seconds_per_side=30)
+    RoutineStep.objects.create(article=article, point=cv6, position=2)
+    url = reverse("admin:points_article_delete", args=[article.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    assert not RoutineStep.objects.exists()
+    assert client.get("/articles/back-pain-basics/routine/").status_code == 410
+
+    trash = reverse("admin:trash")
+    assert editor_client.post(trash, {"item": f"article:{article.pk}"}).status_code == 302
+
+    routine = client.get(article.routine_url())
+    assert codes(routine) == ["BL23", "CV6"]
+    assert routine.context["routine"].steps[0].seconds_per_side == 30

@@ -273,7 +273,15 @@ class ArticleSectionInline(FormattedTextInline, admin.StackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(DraftsAdminMixin, FormattedTextAdmin, RevisionAdmin):
-    list_display = ["title", "author", "status", "published_at", "next_review_due", "updated_at"]
+    list_display = [
+        "title",
+        "author",
+        "status",
+        "published_at",
+        "next_review_due",
+        "updated_at",
+        "is_site_routine",
+    ]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}

@@ -19,6 +19,7 @@ SHOWN_TO_READERS = [
     "PointReference",
     "Reference",
     "Reviewer",
+    "RoutineStep",
 ]
 # Shown too, but a reader's new comment and its reports wait for moderation and change no page.
 COMMENTS = ["Comment", "ResultReport"]

@@ -24,12 +24,13 @@ from reversion.models import Revision, Version
 # What each recorded model brings along in its revisions: the rows edited on its change form.
 FOLLOWED = {
     "Point": ("aliases", "images", "citations"),
-    "Article": ("sections", "citations"),
+    "Article": ("sections", "routine_steps", "citations"),
     "PointAlias": (),
     "PointImage": (),
     "PointReference": (),
     "ArticleSection": (),
     "ArticleReference": (),
+    "RoutineStep": (),
     "Author": (),
     "Condition": (),
     "Reference": (),
@@ -130,6 +131,7 @@ RELATION_LABELS = {
     "images": "Pictures",
     "citations": "Sources",
     "sections": "Sections",
+    "routine_steps": "Guided routine",
 }
 
 

@@ -1,14 +1,20 @@
 """A guided routine: points one after another, each with how long to press it.
 
 The article says "you can follow a sequence or combine all the acupressure points. Take your
-time and do not rush." Durations come from the point's own page; where no source gives one, the
-routine paces the reader at DEFAULT_SECONDS per side and says that this pacing is ours.
+time and do not rush." Every article that links points has its routine: the steps its editors
+set (order and times, RoutineStep), or else its sections' points in reading order. Durations
+come from the editors' step, else the point's own page; where neither gives one, the routine
+paces the reader at DEFAULT_SECONDS per side and says that this pacing is ours. The site-wide
+routine is the article editors chose (Article.is_site_routine), never simply the latest.
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.db.models import Prefetch
+
 from points.models import Article, Point, Sides
+from points.models.routines import RoutineStep as EditorsStep
 
 DEFAULT_SECONDS = 60
 MAX_POINTS = 20
@@ -21,6 +27,7 @@ class RoutineStep:
     seconds_per_side: int
     sides: int
     duration_from_source: bool
+    paced_by_editors: bool = False
 
     @property
     def total_seconds(self):
@@ -54,31 +61,70 @@ class Routine:
         return urlencode({"points": slugs}, doseq=True)
 
 
-def build_routine(points):
+def build_routine(points, editors_seconds=None):
+    """The routine of `points` in their order; `editors_seconds` ({point pk: seconds}) are the
+    times the article's editors set, over the points' own."""
+    editors_seconds = editors_seconds or {}
     steps = []
     for number, point in enumerate(points, start=1):
         seconds = point.duration_max_seconds or point.duration_min_seconds
+        set_by_editors = editors_seconds.get(point.pk)
         steps.append(
             RoutineStep(
                 number=number,
                 point=point,
-                seconds_per_side=seconds or DEFAULT_SECONDS,
+                seconds_per_side=set_by_editors or seconds or DEFAULT_SECONDS,
                 sides=2 if point.sides == Sides.BOTH else 1,
                 duration_from_source=seconds is not None,
+                paced_by_editors=set_by_editors is not None,
             )
         )
     return Routine(steps)
 
 
+def with_routine_steps(articles):
+    """`articles` with their page relations and the steps their editors set, each with its
+    point when published (steps of a point since unpublished are left out of the routine)."""
+    public_points = Point.objects.published().prefetch_related("images")
+    steps = EditorsStep.objects.filter(point__in=public_points).select_related("point")
+    return articles.with_page_relations().prefetch_related(
+        Prefetch("routine_steps", steps, to_attr="public_routine_steps")
+    )
+
+
+def article_routine(article):
+    """The routine of `article` (fetched by `with_routine_steps`): its editors' steps when
+    they set any, else its sections' published points in reading order."""
+    steps = article.public_routine_steps
+    if steps:
+        seconds = {step.point_id: step.seconds_per_side for step in steps if step.seconds_per_side}
+        return build_routine([step.point for step in steps], seconds)
+    return build_routine(article.linked_points())
+
+
+def site_article():
+    """The published article editors chose for the site's routine, or None."""
+    chosen = Article.objects.published().filter(is_site_routine=True)
+    return with_routine_steps(chosen).first()
+
+
+def articles_with_routines():
+    """The published articles that have a routine (they link a published point), newest first."""
+    articles = Article.objects.published().filter(sections__points__in=Point.objects.published())
+    return Article.objects.filter(pk__in=articles.values("pk")).select_related("author")
+
+
 def routine_for(wanted_slugs):
     """The routine for the points the reader chose (slugs, in their order), or when they chose
-    none, for the points of the latest article in its order (or every point when there is no
-    article). Returns (routine, every published point, the chosen slugs that are no point)."""
+    none, the routine of the article editors chose for the site (None when they chose none, or
+    it has no published point). Returns (routine, its article or None, every published point,
+    the chosen slugs that are no point)."""
     published = list(Point.objects.published().prefetch_related("images"))
     if not wanted_slugs:
-        article = Article.objects.published().with_page_relations().first()
-        return build_routine(article.linked_points() if article else published), published, []
+        article = site_article()
+        routine = article_routine(article) if article else build_routine([])
+        return routine, article if routine.steps else None, published, []
     by_slug = {point.slug: point for point in published}
     chosen = [by_slug[slug] for slug in dict.fromkeys(wanted_slugs) if slug in by_slug]
     unknown = [slug for slug in wanted_slugs if slug not in by_slug]
-    return build_routine(chosen), published, unknown
+    return build_routine(chosen), None, published, unknown

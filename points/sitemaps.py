@@ -4,6 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from points.models import Article, Author, BodyArea, Condition, Point
+from points.routine import articles_with_routines
 
 
 class PointSitemap(Sitemap):
@@ -21,6 +22,21 @@ class ArticleSitemap(Sitemap):
 
     def items(self):
         return Article.objects.published().order_by("-published_at")
+
+    def lastmod(self, article):
+        return article.updated_at
+
+
+class ArticleRoutineSitemap(Sitemap):
+    """Each article's own guided routine, for the articles that have one."""
+
+    priority = 0.5
+
+    def items(self):
+        return articles_with_routines().order_by("-published_at")
+
+    def location(self, article):
+        return article.routine_url()
 
     def lastmod(self, article):
         return article.updated_at
@@ -70,6 +86,7 @@ class PageSitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
+    "routines": ArticleRoutineSitemap,
     "points": PointSitemap,
     "conditions": ConditionSitemap,
     "areas": BodyAreaSitemap,

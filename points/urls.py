@@ -8,6 +8,7 @@ app_name = "points"
 urlpatterns = [
     path("", site.home, name="home"),
     path("articles/<slug:slug>/", articles.article_detail, name="article-detail"),
+    path("articles/<slug:slug>/routine/", articles.article_routine_page, name="article-routine"),
     path("articles/<slug:slug>/comments/", articles.article_comment, name="article-comment"),
     path("points/", points.point_index, name="point-index"),
     path("points/<slug:slug>/", points.point_detail, name="point-detail"),

@@ -319,8 +319,8 @@ class TestSearch:
 
 
 class TestRoutine:
-    def test_without_a_selection_it_follows_the_article(self, client, points):
-        article = make_article()
+    def test_without_a_selection_it_follows_the_chosen_article(self, client, points):
+        article = make_article(title="Back pain basics", is_site_routine=True)
         make_section(article, points=[points["cv6"]], position=1)
         make_section(article, points=[points["bl40"], points["bl23"]], position=2)
 
@@ -328,7 +328,7 @@ class TestRoutine:
 
         steps = response.context["routine"].steps
         assert [step.point for step in steps] == [points["cv6"], points["bl40"], points["bl23"]]
-        assert "The article's points, in order" in response.text
+        assert "The points of “Back pain basics”, in order" in response.text
 
     def test_the_readers_selection_lives_in_the_url(self, client, points):
         response = client.get(reverse("points:routine"), {"points": ["bl23-shenshu", "cv6-qihai"]})

@@ -29,6 +29,7 @@ from points.models import (
     Reference,
     ResultReport,
     Reviewer,
+    RoutineStep,
     Status,
 )
 from points.page_cache import pages_version
@@ -600,6 +601,7 @@ def a_row_of_each(point):
         article.author,
         make_section(article, points=[point]),
         ArticleReference.objects.create(article=article, reference=reference),
+        RoutineStep.objects.create(article=article, point=point, position=1),
         Disclaimer.objects.create(short_notice="Not advice.", body="The whole text."),
         Reviewer.objects.create(name="Dr Ana Silva", credential="Physiotherapist"),
         comment,

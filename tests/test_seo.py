@@ -51,6 +51,7 @@ def test_sitemap_lists_exactly_the_public_urls(client, site):
         "/routine/",
         "/disclaimer/",
         "/articles/the-article/",
+        "/articles/the-article/routine/",
         "/points/bl40-weizhong/",
         "/conditions/sciatica/",
         "/body-areas/leg/",

@@ -15,6 +15,7 @@ from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.admin.pictures import PictureChangeForm, PictureForm
 from points.admin.publishing import PublishingAdminMixin
 from points.admin.revisions import RevisionAdmin
+from points.admin.routines import ROUTINE_FIELDSET, RoutineStepInline
 from points.admin.widgets import KeepsRelatedItems, LabelledTabularInline, PictureWidgets
 from points.body_map import FIGURES
 from points.models import (
@@ -274,20 +275,28 @@ class ArticleSectionInline(KeepsRelatedItems, FormattedTextInline, admin.Stacked
 class ArticleAdmin(
     DraftsAdminMixin, PublishingAdminMixin, KeepsRelatedItems, FormattedTextAdmin, RevisionAdmin
 ):
-    list_display = ["title", "author", "publication_status", "review_due", "updated_at"]
+    list_display = [
+        "title",
+        "author",
+        "publication_status",
+        "review_due",
+        "updated_at",
+        "is_site_routine",
+    ]
     list_filter = ["status", ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author"]
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    inlines = [ArticleSectionInline, ArticleReferenceInline]
+    inlines = [ArticleSectionInline, RoutineStepInline, ArticleReferenceInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "author", "summary"]}),
         (
             "Text",
             {"fields": ["intro", "intro_note", "closing", "closing_note"]},
         ),
+        ROUTINE_FIELDSET,
         PUBLISHING_FIELDSET,
     ]
 

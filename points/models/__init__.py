@@ -23,6 +23,7 @@ from points.models.points import (
     Sides,
 )
 from points.models.publishing import PageRedirect, Publishable, PublishableQuerySet, Status
+from points.models.routines import RoutineStep
 from points.models.sources import Reference, Reviewer
 
 
@@ -61,6 +62,7 @@ __all__ = [
     "ResultReport",
     "ResultSummary",
     "Reviewer",
+    "RoutineStep",
     "Sides",
     "Status",
     "next_publication",

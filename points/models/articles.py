@@ -6,7 +6,12 @@ from django.urls import reverse
 
 from points.models.fields import FormattedTextField
 from points.models.points import Point
-from points.models.publishing import KeepsOldURLs, Publishable, PublishableQuerySet
+from points.models.publishing import (
+    KeepsOldURLs,
+    Publishable,
+    PublishableQuerySet,
+    redirect_old_path,
+)
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
 from points.validators import PictureField
@@ -93,12 +98,26 @@ class Article(Publishable):
     references = models.ManyToManyField(
         Reference, through="ArticleReference", related_name="articles", blank=True
     )
+    is_site_routine = models.BooleanField(
+        "use as the site's guided routine",
+        default=False,
+        help_text="The routine at /routine/ follows this article (one article at a time). "
+        "Readers see it there once the article is published.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]
         indexes = [models.Index(fields=["status", "published_at"], name="article_public_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_site_routine"],
+                condition=models.Q(is_site_routine=True),
+                name="one_site_routine",
+                violation_error_message="Another article is already the site's guided routine.",
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -107,8 +126,30 @@ class Article(Publishable):
         return reverse("points:article-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if errors := self.review_errors():
+        errors = self.review_errors()
+        if self.is_site_routine:
+            chosen = Article.objects.filter(is_site_routine=True).exclude(pk=self.pk).first()
+            if chosen:
+                errors["is_site_routine"] = (
+                    f"“{chosen}” is the site's guided routine now. Untick “Use as the site's "
+                    "guided routine” on that article first, then choose this one."
+                )
+        if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        old_slug = None
+        if self.pk:
+            old_slug = Article.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+        super().save(*args, **kwargs)
+        if old_slug and old_slug != self.slug:
+            # The article's page keeps its old address (KeepsOldURLs); its routine does too.
+            redirect_old_path(
+                reverse("points:article-routine", kwargs={"slug": old_slug}), self.routine_url()
+            )
+
+    def routine_url(self):
+        return reverse("points:article-routine", kwargs={"slug": self.slug})
 
     def linked_points(self):
         """The published points the sections link to, in reading order, each once (from the

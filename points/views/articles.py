@@ -3,11 +3,14 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from points import structured_data
-from points.models import Article, Author
+from points.models import Article, Author, Point
 from points.page_cache import cache_public_page
+from points.routine import article_routine, with_routine_steps
+from points.trash import gone_or_404
 from points.views.commented_page import CommentedPage
 
 
@@ -29,6 +32,35 @@ class ArticlePage(CommentedPage):
 
 
 article_detail, article_comment = ArticlePage().views()
+
+
+@require_safe
+@cache_public_page
+def article_routine_page(request, slug):
+    """The article's own guided routine, named after it: the order and times its editors set,
+    or its sections' points in reading order. An editor may open a draft article's (never
+    cached nor indexed); an article that links no published point has none (404)."""
+    articles = with_routine_steps(Article.objects.viewable_by(request.user))
+    article = articles.filter(slug=slug).first()
+    if article is None:
+        return gone_or_404(request, Article, slug)
+    routine = article_routine(article)
+    if not routine.steps:
+        raise Http404("This article links no published point, so it has no routine.")
+    context = {
+        "routine": routine,
+        "article": article,
+        "all_points": Point.objects.published(),
+        "is_custom": False,
+        "unknown": [],
+        "routine_articles": [],
+        "editable": article,
+    }
+    response = render(request, "points/routine.html", context)
+    if not article.is_public:
+        patch_cache_control(response, private=True, no_cache=True)
+        response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @require_safe

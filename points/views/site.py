@@ -17,7 +17,7 @@ from django.views.static import serve
 from points.body_map import body_map
 from points.models import Article, Condition, Disclaimer, Point
 from points.page_cache import cache_public_page
-from points.routine import MAX_POINTS, routine_for
+from points.routine import MAX_POINTS, articles_with_routines, routine_for
 from points.search import search as run_search
 from points.site_urls import absolute_url
 
@@ -55,17 +55,22 @@ def search(request):
 @require_safe
 @cache_public_page(params=["points"], repeatable=["points"])
 def routine(request):
-    """The reader's own points (?points=slug&points=slug, shareable) or the article's."""
+    """The reader's own points (?points=slug&points=slug, shareable), or the routine of the
+    article editors chose for the site; when they chose none, the articles' routines to pick
+    from."""
     asked = request.GET.getlist("points")
     wanted = asked[:MAX_POINTS]
-    routine, all_points, unknown = routine_for(wanted)
+    routine, article, all_points, unknown = routine_for(wanted)
     context = {
         "routine": routine,
+        "article": article,
         "all_points": all_points,
         "is_custom": bool(wanted),
         "unknown": unknown,
+        "routine_articles": [] if wanted or article else articles_with_routines(),
     }
-    response = render(request, "points/routine.html", context, status=200 if routine.steps else 400)
+    status = 200 if routine.steps or not wanted else 400
+    response = render(request, "points/routine.html", context, status=status)
     if unknown or len(set(asked)) != len(asked) or len(asked) > MAX_POINTS:
         # Rendered, but not kept: each odd spelling of a routine would be another cached copy.
         patch_cache_control(response, no_cache=True)

@@ -54,6 +54,7 @@ def public_pages(demo_site):
         "search": reverse("points:search") + "?q=UB23",
         "search-nothing": reverse("points:search") + "?q=kidny",
         "routine": reverse("points:routine"),
+        "article-routine": article.routine_url(),
     }
     return {name: demo_site + path for name, path in paths.items()}
 

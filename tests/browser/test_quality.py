@@ -27,6 +27,7 @@ PAGE_TYPES = [
     "search",
     "search-nothing",
     "routine",
+    "article-routine",
 ]
 
 

@@ -33,6 +33,7 @@ from points.models import (
     PointReference,
     Reference,
     Reviewer,
+    RoutineStep,
     Status,
 )
 
@@ -79,7 +80,15 @@ class Command(BaseCommand):
 
 
 def delete_all_content():
-    models = [ArticleSection, ArticleReference, Article, Author, PointImage, PointAlias]
+    models = [
+        RoutineStep,
+        ArticleSection,
+        ArticleReference,
+        Article,
+        Author,
+        PointImage,
+        PointAlias,
+    ]
     models += [PointReference, Point, Condition, Reference, Reviewer]
     for model in models:
         model.objects.all().delete()
@@ -156,6 +165,10 @@ def load_article(item, author, points, references, reviewer):
     sections = item.pop("sections")
     cited = item.pop("references")
     item["published_at"] = parse_datetime(item["published_at"])
+    # The demo's article is the site's routine, unless editors have chosen another since.
+    chosen_elsewhere = Article.objects.filter(is_site_routine=True).exclude(slug=item["slug"])
+    if chosen_elsewhere.exists():
+        item.pop("is_site_routine", None)
     article, _ = Article.objects.update_or_create(
         slug=item["slug"],
         defaults=item | {"author": author, "status": Status.PUBLISHED, "reviewer": reviewer},

@@ -190,6 +190,7 @@ def seed_articles(scale: int, point_clones: dict[tuple[int, int], int]) -> None:
                 slug=f"{a.slug}-{k:02d}",
                 title=f"{a.title} ({k})",
                 published_at=a.published_at - timezone.timedelta(days=k),
+                is_site_routine=False,  # one article at most is the site's routine
             )
             for a, k in plan
         ],

@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Q
 
 from points.everyday_words import EVERYDAY_WORDS, edit_distance, search_terms
-from points.models import Article, Condition, Point
+from points.models import Article, ArticleSection, Condition, Point
 
 EXACT, PREFIX, NAME, TEXT = 100, 60, 30, 10
 CODE_SHAPE = re.compile(r"^([a-z]+)[\s\-_.]*(\d+)$", re.IGNORECASE)
@@ -72,9 +72,25 @@ def search(raw_query):
         .select_related("author")
         .distinct()
     )
+    add_matching_sections(results.articles, terms)
     if not results.count:
         results.suggestions = suggest(query)
     return results
+
+
+def add_matching_sections(articles, terms):
+    """Give each article `matching_sections`: its sections whose heading or text matches, in
+    reading order, so a result can lead straight to the place (one query for all)."""
+    by_article = {article.pk: article for article in articles}
+    for article in articles:
+        article.matching_sections = []
+    sections = ArticleSection.objects.filter(
+        any_of(terms, "heading__icontains", "body__icontains"), article__in=articles
+    ).order_by("article", "position", "pk")
+    for section in sections:
+        article = by_article[section.article_id]
+        section.article = article  # its address is the article's, with the section's anchor
+        article.matching_sections.append(section)
 
 
 def any_of(terms, *lookups):

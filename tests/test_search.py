@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from points.everyday_words import edit_distance, search_terms
-from tests.factories import make_condition, make_point
+from tests.factories import make_article, make_condition, make_point, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +126,17 @@ def test_search_terms(query, terms):
 )
 def test_edit_distance(first, second, distance):
     assert edit_distance(first, second) == distance
+
+
+def test_an_article_result_leads_to_the_sections_that_match(client):
+    article = make_article(title="Points for back pain", intro="An introduction.")
+    make_section(article, heading="Shenmai, outside the ankle", body="Press below the ankle.")
+    make_section(article, heading="Weizhong", body="Behind the knee.", position=40)
+
+    html = client.get(reverse("points:search"), {"q": "ankle"}).text
+
+    assert f'href="{article.get_absolute_url()}"' in html
+    sections = html.split('<ul class="matching-sections">', 1)[1].split("</ul>", 1)[0]
+    assert "Shenmai, outside the ankle" in sections
+    assert f'href="{article.get_absolute_url()}#section-' in sections
+    assert "Weizhong" not in sections

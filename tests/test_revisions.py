@@ -104,6 +104,10 @@ def test_compare_shows_two_versions_side_by_side_with_word_differences(editor_cl
     assert "<del>waist.</del>" in response.text
     assert "<ins>top of the hip bone.</ins>" in response.text
     assert "Pictures" in response.text  # the inline rows are compared too
+    history = reverse("admin:points_point_history", args=[edited_point.pk])
+    assert f'<a href="{history}">History</a></li>\n<li aria-current="page">Compare</li>' in (
+        response.text
+    )
 
 
 def test_compare_with_no_two_versions_chosen_says_so(editor_client, edited_point):

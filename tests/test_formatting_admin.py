@@ -97,6 +97,22 @@ def test_formatted_fields_have_the_help_panel_and_the_preview_script(editor_clie
     assert "admin/formatted-text.css" in html
 
 
+def test_the_form_comes_with_each_texts_preview_so_opening_it_asks_for_none(editor_client, article):
+    """Rendered with the form: it shows without JavaScript, and the script only asks for a
+    preview as the editor types (a form of 26 texts once sent 26 requests as it opened)."""
+    article.intro = "A **strong** start with [[BL23]]."
+    article.save()
+
+    html = editor_client.get(article_url(article)).text
+
+    preview = html.split('data-preview-for="id_intro"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert "hidden" not in preview.split(">", 1)[0]
+    assert "<strong>strong</strong>" in preview
+    assert 'href="/points/bl23-shenshu/"' in preview
+    empty = html.split('data-preview-for="id_closing"', 1)[1].split(">", 1)[0]
+    assert "hidden" in empty
+
+
 @pytest.mark.parametrize(
     "model", [Point, Article, Author, Condition, Disclaimer], ids=lambda m: m.__name__
 )

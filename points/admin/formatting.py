@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.http import JsonResponse
 from django.urls import reverse_lazy
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from points import formatting
@@ -28,6 +29,16 @@ class FormattedTextarea(AdminTextareaWidget):
             "data-preview-url": reverse_lazy("formatting-preview"),
         }
         super().__init__(attrs={**preview, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        """The preview of the text as it is, rendered here: it shows without JavaScript, and
+        opening a form sends no burst of preview requests (the script asks only as one types)."""
+        context = super().get_context(name, value, attrs)
+        text = context["widget"]["value"] or ""
+        if text.strip() and "__prefix__" not in name:
+            html = formatting.prepare(text).render(formatting.PointLinks(), editor=True)
+            context["widget"]["preview_html"] = mark_safe(html)  # noqa: S308 - nh3 cleaned it
+        return context
 
 
 FORMATTED_TEXT_WIDGETS = {FormattedTextField: {"widget": FormattedTextarea}}

@@ -1,7 +1,8 @@
 // Live preview of editors' formatted text (points/admin/formatting.py): as an editor types in
 // a formatted text box, the text is posted to the admin's preview endpoint (staff only, with the
-// form's CSRF token) and the HTML readers would get is shown under the box. Without this
-// script the box and its help panel work as they are. Listens on the document, so the boxes of
+// form's CSRF token) and the HTML readers would get is shown under the box. The preview of the
+// text as it was is rendered with the form; without this script the box, that preview and the
+// help panel work as they are. Listens on the document, so the boxes of
 // sections added with "Add another" get a preview too.
 (function () {
   "use strict";
@@ -9,6 +10,7 @@
   var DELAY_MS = 300;
   var timers = new WeakMap();
   var latest = new WeakMap();
+  var pending = new Set();
 
   function previewFor(box) {
     var wrapper = box.closest(".formatted-text");
@@ -73,8 +75,19 @@
 
   function schedule(box) {
     clearTimeout(timers.get(box));
-    timers.set(box, setTimeout(function () { refresh(box); }, DELAY_MS));
+    var timer = setTimeout(function () {
+      pending.delete(timer);
+      refresh(box);
+    }, DELAY_MS);
+    pending.add(timer);
+    timers.set(box, timer);
   }
+
+  // Saving the form: no preview is asked for any more (the page is going away).
+  document.addEventListener("submit", function () {
+    pending.forEach(clearTimeout);
+    pending.clear();
+  });
 
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea[data-formatted-text]")) {
@@ -82,17 +95,4 @@
     }
   });
 
-  function start() {
-    document.querySelectorAll("textarea[data-formatted-text]").forEach(function (box) {
-      if (box.value.trim() && !box.name.includes("__prefix__")) {
-        refresh(box);
-      }
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
 })();

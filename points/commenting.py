@@ -236,11 +236,12 @@ def notify_editors_of_brake(comment):
 
 def notify_reader_of_reply(request, comment):
     """Email the reader once about the site's reply, if they asked for it, with the comment's
-    full address (SITE_URL, or the host the editor replied on)."""
+    full address (SITE_URL, or the host the editor replied on). True when emailed now, False
+    when the email could not be sent (the next save tries again), None when none was due."""
     if not (comment.reply and comment.notify_on_reply and comment.email):
-        return
+        return None
     if comment.reply_notified_at:
-        return
+        return None
     try:
         send_mail(
             subject=f"We replied to your comment on {comment.page}",
@@ -254,8 +255,9 @@ def notify_reader_of_reply(request, comment):
         )
     except Exception:
         logger.exception("Could not email the reply to comment %s", comment.pk)
-        return
+        return False
     Comment.objects.filter(pk=comment.pk).update(reply_notified_at=timezone.now())
+    return True
 
 
 def own_comment_ids(request):

@@ -67,6 +67,18 @@ def test_changelist_searches_point_aliases(editor_client, content):
     assert "Qihai" not in response.text
 
 
+@pytest.mark.parametrize("query", ["sciatica", "waist"])
+def test_changelist_finds_points_by_complaint_and_by_where_they_are(editor_client, content, query):
+    content["point"].where_short = "level with the waist"
+    content["point"].save()
+    make_point(code="CV6", pinyin="Qihai", where_short="below the navel")
+
+    response = editor_client.get(reverse("admin:points_point_changelist"), {"q": query})
+
+    assert "Shenshu" in response.text
+    assert "Qihai" not in response.text
+
+
 def test_point_changelist_shows_thumbnails(editor_client, content):
     response = editor_client.get(reverse("admin:points_point_changelist"))
 

@@ -1,6 +1,8 @@
 """Editors moderate in the admin: a queue with filters, bulk actions, replies, and a count of
 what waits on the admin index."""
 
+import socket
+
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
@@ -218,3 +220,38 @@ def test_a_reader_who_did_not_ask_gets_no_email(editor_client, point):
 
 def test_editors_cannot_write_comments_in_the_admin(editor_client):
     assert editor_client.get(reverse("admin:points_comment_add")).status_code == 403
+
+
+def test_the_editor_is_told_the_reader_was_emailed(editor_client, point):
+    comment = make_comment(
+        point, status=CommentStatus.APPROVED, email="maria@example.org", notify_on_reply=True
+    )
+
+    response = reply(editor_client, comment, "Thanks!")
+
+    assert "Maria was emailed your reply." in editor_client.get(response["Location"]).text
+
+
+def test_an_email_that_cannot_be_sent_is_said_and_tried_again_at_the_next_save(
+    settings, editor_client, point
+):
+    with socket.socket() as probe:  # a port on which nothing listens
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": closed_port, "timeout": 2},
+        }
+    }
+    comment = make_comment(
+        point, status=CommentStatus.APPROVED, email="maria@example.org", notify_on_reply=True
+    )
+
+    response = reply(editor_client, comment, "Thanks!")
+
+    page = editor_client.get(response["Location"]).text
+    assert "Your reply is saved and shown, but the email to Maria could not be sent" in page
+    comment.refresh_from_db()
+    assert comment.reply == "Thanks!"
+    assert comment.reply_notified_at is None

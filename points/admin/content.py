@@ -155,7 +155,10 @@ class PointAdmin(
     list_display = ["code", "name", "body_area", "picture", "publication_status", "review_due"]
     list_display_links = ["code", "name"]
     list_filter = ["status", ReviewDueFilter, "body_area", "channel", "confidence", "conditions"]
-    search_fields = ["code", "pinyin", "english_name", "chinese_name", "aliases__name"]
+    search_fields = [
+        *["code", "pinyin", "english_name", "chinese_name", "aliases__name"],
+        *["conditions__name", "where_short", "summary", "said_to_help"],
+    ]
     prepopulated_fields = {"slug": ["code", "pinyin"]}
     filter_horizontal = ["conditions"]
     date_hierarchy = "published_at"

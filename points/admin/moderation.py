@@ -126,4 +126,13 @@ class CommentAdmin(admin.ModelAdmin):
             obj.replied_at = timezone.now() if obj.reply else None
             obj.replied_by = request.user if obj.reply else None
         super().save_model(request, obj, form, change)
-        notify_reader_of_reply(request, obj)
+        emailed = notify_reader_of_reply(request, obj)
+        if emailed:
+            self.message_user(request, f"{obj.name} was emailed your reply.", messages.SUCCESS)
+        elif emailed is False:
+            self.message_user(
+                request,
+                f"Your reply is saved and shown, but the email to {obj.name} could not be sent; "
+                "saving the comment again tries again.",
+                messages.WARNING,
+            )

@@ -255,3 +255,80 @@ def test_an_email_that_cannot_be_sent_is_said_and_tried_again_at_the_next_save(
     comment.refresh_from_db()
     assert comment.reply == "Thanks!"
     assert comment.reply_notified_at is None
+
+
+# One click per row -----------------------------------------------------------------------
+
+MODERATE_URL = "/admin/points/comment/moderate/"
+
+
+def test_each_waiting_comment_in_the_list_has_approve_and_spam_buttons(editor_client, point):
+    waiting = make_comment(point)
+    shown = make_comment(point, status=CommentStatus.APPROVED, name="Ana")
+
+    html = editor_client.get(reverse("admin:points_comment_changelist")).text
+
+    assert reverse("admin:points_comment_moderate") == MODERATE_URL
+    assert f'formaction="{MODERATE_URL}" name="approve" value="{waiting.pk}"' in html
+    assert f'formaction="{MODERATE_URL}" name="spam" value="{waiting.pk}"' in html
+    assert f'name="approve" value="{shown.pk}"' not in html  # approved already
+    assert 'aria-label="Spam the comment by Ana"' in html
+
+
+def test_approving_one_comment_from_the_list_publishes_it_and_keeps_the_filters(
+    editor_client, point
+):
+    comment = make_comment(point)
+    reader_page = Client().get(point.get_absolute_url()).text  # cached without it
+    assert "It helped my back." not in reader_page
+    listed = reverse("admin:points_comment_changelist") + "?status__exact=pending"
+
+    response = editor_client.post(
+        MODERATE_URL, {"approve": comment.pk}, headers={"referer": f"http://testserver{listed}"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"http://testserver{listed}"
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.APPROVED
+    assert "It helped my back." in Client().get(point.get_absolute_url()).text
+    messages = editor_client.get(listed).text
+    assert "Approved the comment by Maria: it is on its page." in messages
+
+
+def test_spam_from_the_list_hides_the_comment(editor_client, point):
+    comment = make_comment(point, status=CommentStatus.APPROVED)
+
+    response = editor_client.post(MODERATE_URL, {"spam": comment.pk})
+
+    assert response["Location"] == reverse("admin:points_comment_changelist")
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.SPAM
+    assert "It helped my back." not in Client().get(point.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("data", [{}, {"approve": "x"}, {"approve": "999999"}])
+def test_a_row_button_with_nothing_to_do_changes_nothing_and_says_so(editor_client, point, data):
+    comment = make_comment(point)
+
+    response = editor_client.post(MODERATE_URL, data, follow=True)
+
+    assert response.status_code == (400 if not data else 200)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING
+    if data:
+        assert "That comment is no longer there." in response.text
+
+
+def test_row_buttons_need_a_post_and_the_change_permission(
+    editor_client, client, django_user_model, point
+):
+    comment = make_comment(point)
+    staff = Client()
+    staff.force_login(django_user_model.objects.create_user("visitor", is_staff=True))
+
+    assert editor_client.get(MODERATE_URL).status_code == 405
+    assert staff.post(MODERATE_URL, {"approve": comment.pk}).status_code == 403
+    assert client.post(MODERATE_URL, {"approve": comment.pk}).status_code == 302  # to login
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.PENDING

@@ -1,17 +1,24 @@
 """The moderation queue: readers' comments, their result reports, and the site's replies."""
 
 import dataclasses
+from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from points.commenting import notify_reader_of_reply
-from points.models import Comment, ResultReport
+from points.models import Comment, CommentStatus, ResultReport
 
 
 class ResultReportInline(admin.TabularInline):
@@ -35,7 +42,10 @@ def delete_selected_for_good(modeladmin, request, queryset):
 class CommentAdmin(admin.ModelAdmin):
     """The moderation queue: newest first, waiting comments on top by default filter."""
 
-    list_display = ["excerpt", "name", "page", "result", "status", "created_at", "has_reply"]
+    list_display = [
+        *["excerpt", "name", "page", "result", "status", "created_at", "has_reply"],
+        "moderate",
+    ]
     list_display_links = ["excerpt"]
     list_filter = ["status", "point", "article", "created_at"]
     search_fields = ["name", "text", "reply"]
@@ -48,6 +58,10 @@ class CommentAdmin(admin.ModelAdmin):
     delete_confirmation_template = "admin/points/comment/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/points/comment/delete_selected_confirmation.html"
     inlines = [ResultReportInline]
+
+    class Media:
+        css = {"all": ["admin/moderation.css"]}
+
     readonly_fields = ["page_link", "created_at", "spam_reason", "replied_at", "replied_by"]
     fieldsets = [
         (
@@ -106,6 +120,65 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Replied", boolean=True)
     def has_reply(self, comment):
         return bool(comment.reply)
+
+    @admin.display(description="Moderate")
+    def moderate(self, comment):
+        """One click per row: buttons of the list's own form (with its CSRF token) that post to
+        moderate_view, so a comment is approved or marked as spam without opening it."""
+        url = reverse("admin:points_comment_moderate")
+        buttons = [
+            (name, label)
+            for name, label, status in (
+                ("approve", "Approve", CommentStatus.APPROVED),
+                ("spam", "Spam", CommentStatus.SPAM),
+            )
+            if comment.status != status
+        ]
+        return format_html_join(
+            " ",
+            '<button type="submit" class="button" formaction="{}" name="{}" value="{}" '
+            'aria-label="{} the comment by {}">{}</button>',
+            ((url, name, comment.pk, label, comment.name, label) for name, label in buttons),
+        )
+
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        return [
+            path("moderate/", moderate, name="points_comment_moderate"),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request):
+        """Approve, or mark as spam, the one comment whose button was pressed; then back to the
+        list as it was (its filters kept)."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        action = next((name for name in ("approve", "spam") if name in request.POST), None)
+        if action is None:
+            return HttpResponseBadRequest("Choose Approve or Spam for a comment.")
+        pk = request.POST[action]
+        comments = Comment.objects.filter(pk=pk) if pk.isdigit() else Comment.objects.none()
+        comment = comments.first()
+        if comment is None:
+            self.message_user(request, "That comment is no longer there.", messages.WARNING)
+        elif action == "approve":
+            comments.approve()
+            message = f"Approved the comment by {comment.name}: it is on its page."
+            self.message_user(request, message, messages.SUCCESS)
+        else:
+            comments.mark_as_spam()
+            message = f"Marked the comment by {comment.name} as spam: it is hidden."
+            self.message_user(request, message, messages.SUCCESS)
+        return redirect(self.back_to_list(request))
+
+    def back_to_list(self, request):
+        """The comment list the button was pressed on (with its filters), else the list."""
+        changelist = reverse("admin:points_comment_changelist")
+        back = request.headers.get("Referer", "")
+        is_the_list = urlsplit(back).path == changelist
+        if is_the_list and url_has_allowed_host_and_scheme(back, {request.get_host()}):
+            return back
+        return changelist
 
     @admin.action(description="Approve selected comments (publish them)")
     def approve(self, request, queryset):

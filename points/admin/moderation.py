@@ -1,6 +1,5 @@
 """The moderation queue: readers' comments, their result reports, and the site's replies."""
 
-import dataclasses
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
@@ -17,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from points.admin.revisions import with_delete_selected
 from points.commenting import notify_reader_of_reply
 from points.models import Comment, CommentStatus, ResultReport
 
@@ -84,11 +84,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if "delete_selected" in actions:
-            actions["delete_selected"] = dataclasses.replace(
-                actions["delete_selected"], func=delete_selected_for_good
-            )
-        return actions
+        return with_delete_selected(actions, delete_selected_for_good)
 
     def render_delete_form(self, request, context):
         context["title"] = "Delete this comment for good?"

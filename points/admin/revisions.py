@@ -83,6 +83,14 @@ def moved_to_trash_message(objs):
     )
 
 
+def with_delete_selected(actions, func):
+    """`actions` with Django's "Delete selected" (when the user may delete) running `func`
+    instead, which words the confirmation for what the delete does."""
+    if "delete_selected" in actions:
+        actions["delete_selected"] = dataclasses.replace(actions["delete_selected"], func=func)
+    return actions
+
+
 class RevisionAdmin(admin.ModelAdmin):
     """A ModelAdmin whose saves are revisions and whose deletes go to the trash."""
 
@@ -166,11 +174,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
-        if "delete_selected" in actions:
-            actions["delete_selected"] = dataclasses.replace(
-                actions["delete_selected"], func=delete_selected_to_trash
-            )
-        return actions
+        return with_delete_selected(actions, delete_selected_to_trash)
 
     # History, compare, restore.
     def get_urls(self):

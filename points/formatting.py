@@ -14,8 +14,10 @@ A render has two steps, so that the costly one is done once per text, not once p
    points as one small map loaded once per request, and [1], [2] ... linked to the page's
    references. A few string substitutions.
 
-To add a block (a picture, say), extend `prepare`: parse it into a placeholder there and fill
-it in `render`, as point links are.
+Pictures from the library are placed by a line of their own, [[picture:12]] or
+[[picture:12|a caption for this place]]: `prepare` leaves a block placeholder, and `render`
+puts the figure there (templates/includes/figure.html) from a `PlacedPictures`, which loads
+the pictures a page's texts place in one query.
 """
 
 import re
@@ -24,6 +26,7 @@ from functools import lru_cache
 from html import escape, unescape
 
 import nh3
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -37,7 +40,7 @@ from points.page_cache import changes_are_rolled_back, pages_version
 MAX_LENGTH = 20_000
 
 # Only what these tags and attributes can do survives: no scripts, styles, event handlers,
-# frames, SVG or pictures (a later change adds pictures as their own block).
+# frames, SVG or pictures (pictures come from the library, as their own block).
 ALLOWED_TAGS = {
     "p", "br", "a", "em", "strong", "code", "ul", "ol", "li", "blockquote",
     "h2", "h3", "h4", "h5",
@@ -59,11 +62,20 @@ MARKDOWN = MarkdownIt("commonmark", {"breaks": True, "html": False, "maxNesting"
     ["image", "code", "fence", "hr", "lheading", "reference", "html_block", "html_inline"]
 )
 
+# A picture from the library on a line of its own (before point links are looked for).
+PICTURE_LINE = re.compile(
+    r"^[ \t]*\[\[picture:[ \t]*(\d{1,9})[ \t]*(?:\|([^\[\]\n]{1,250}))?\]\][ \t]*$",
+    re.MULTILINE | re.IGNORECASE,
+)
 POINT_LINK = re.compile(r"\[\[([^\[\]|\n]{1,100})(?:\|([^\[\]\n]{1,200}))?\]\]")
 # Point links wait in the prepared HTML as private-use characters around a number: nothing an
 # editor types (they are removed from the text first), and nh3 and Markdown leave them alone.
 OPEN, CLOSE = "\ue000", "\ue001"
 PLACEHOLDER = re.compile(f"{OPEN}(\\d+){CLOSE}")
+# Pictures wait the same way, each as a paragraph of its own.
+PICTURE_OPEN, PICTURE_CLOSE = "\ue002", "\ue003"
+PRIVATE = dict.fromkeys(map(ord, OPEN + CLOSE + PICTURE_OPEN + PICTURE_CLOSE))
+PICTURE_PLACEHOLDER = re.compile(f"<p>{PICTURE_OPEN}(\\d+){PICTURE_CLOSE}</p>")
 HEADING = re.compile(r"<h([2-5])>(.*?)</h\1>", re.DOTALL)
 # Text outside tags, and whole links and code (which are left alone when linking addresses).
 SKIP_OR_TEXT = re.compile(r"(<a\b.*?</a>|<code>.*?</code>|<[^>]*>)|([^<]+)", re.DOTALL)
@@ -92,19 +104,30 @@ class PointLink:
 
 
 @dataclass(frozen=True, slots=True)
+class PicturePlace:
+    picture_id: int
+    caption: str  # what the editor wrote after "|", or ""
+
+
+@dataclass(frozen=True, slots=True)
 class Formatted:
-    """A text turned into sanitised HTML, its point links still placeholders."""
+    """A text turned into sanitised HTML, its point links and pictures still placeholders."""
 
     html: str
     links: tuple[PointLink, ...]
     headings: tuple[Heading, ...]
     may_cite: bool  # whether it holds a [n] that could be a citation
+    pictures: tuple[PicturePlace, ...] = ()
 
-    def render(self, point_links=None, *, citations=frozenset(), editor=False):
+    def render(self, point_links=None, *, citations=frozenset(), editor=False, pictures=None):
         """The HTML for a page: point links resolved against `point_links` (a `PointLinks`;
-        without one every point link is plain text), [n] linked when n is in `citations`.
+        without one every point link is plain text), [n] linked when n is in `citations`,
+        pictures placed from `pictures` (a `PlacedPictures`; without one, none is shown).
         `editor` marks what does not resolve, for the admin's preview."""
         html = self.html
+        if self.pictures:
+            placed = [place_picture(place, pictures, editor=editor) for place in self.pictures]
+            html = PICTURE_PLACEHOLDER.sub(lambda match: placed[int(match[1])], html)
         if self.links:
             resolved = [resolve(link, point_links, editor=editor) for link in self.links]
             html = PLACEHOLDER.sub(lambda match: resolved[int(match[1])], html)
@@ -115,6 +138,10 @@ class Formatted:
     def unresolved(self, point_links):
         """The point links `point_links` cannot resolve, as the editor wrote them."""
         return [link.target for link in self.links if point_links.get(link.target) is None]
+
+    def missing_pictures(self, pictures):
+        """The numbers of the pictures placed that are not in the library."""
+        return [p.picture_id for p in self.pictures if pictures.get(p.picture_id) is None]
 
 
 def render(text, point_links=None, *, top_level=3, anchor="", citations=frozenset()):
@@ -138,13 +165,18 @@ def prepare(text, *, top_level=3, anchor=""):
     `top_level` (the level just below the page's heading for the text), `###` the next one
     down, and so on to h5; with an `anchor`, each gets an id starting with it (and is listed in
     `headings`, for a table of contents)."""
-    text = (text or "").replace(OPEN, "").replace(CLOSE, "")
-    links = []
+    text = (text or "").translate(PRIVATE)
+    links, pictures = [], []
+
+    def picture_placeholder(match):
+        pictures.append(PicturePlace(int(match[1]), (match[2] or "").strip()))
+        return f"\n{PICTURE_OPEN}{len(pictures) - 1}{PICTURE_CLOSE}\n"
 
     def placeholder(match):
         links.append(PointLink(match[1].strip(), (match[2] or "").strip()))
         return f"{OPEN}{len(links) - 1}{CLOSE}"
 
+    text = PICTURE_LINE.sub(picture_placeholder, text)
     tokens = MARKDOWN.parse(POINT_LINK.sub(placeholder, text))
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
@@ -162,7 +194,8 @@ def prepare(text, *, top_level=3, anchor=""):
         return f'<h{heading.level} id="{heading.id}">{match[2]}</h{heading.level}>'
 
     html = HEADING.sub(with_id, html).strip()
-    return Formatted(html, tuple(links), tuple(headings), bool(CITATION_NUMBER.search(html)))
+    may_cite = bool(CITATION_NUMBER.search(html))
+    return Formatted(html, tuple(links), tuple(headings), may_cite, tuple(pictures))
 
 
 def heading_level(written, top_level):
@@ -215,6 +248,21 @@ def resolve(link, point_links, *, editor=False):
     return f'<a class="point-link" href="{escape(url)}">{escape(link.label or name)}</a>'
 
 
+def place_picture(place, pictures, *, editor=False):
+    picture = pictures.get(place.picture_id) if pictures is not None else None
+    if picture is None:
+        if editor:
+            return (
+                f'<p><mark class="unresolved-point">Picture {place.picture_id} is not in the '
+                "picture library: readers see nothing here.</mark></p>"
+            )
+        return ""
+    from django.template.loader import get_template  # Templates are set up after this module.
+
+    figure = get_template("includes/figure.html", using="jinja2")
+    return figure.render({"picture": picture, "caption": place.caption, "point": None})
+
+
 def cite(match, citations):
     if match[1]:
         return match[1]
@@ -225,6 +273,63 @@ def cite(match, citations):
         f'<sup><a class="citation" href="#ref-{number}" '
         f'aria-label="Reference {number}">[{number}]</a></sup>'
     )
+
+
+class PlacedPictures:
+    """The library's pictures that texts place, as {number: Picture} (None when not in the
+    library), loaded once per request: on the first one needed, every picture the page's texts
+    place, in one query."""
+
+    def __init__(self, page=None):
+        self._wanted, self._found, self._pages = set(), {}, set()
+        self.want(page)
+
+    def want(self, page):
+        """Load the pictures the texts of `page` place with the next one needed."""
+        if page is None or (type(page), page.pk) in self._pages:
+            return
+        self._pages.add((type(page), page.pk))
+        texts = texts_of(page)
+        self._wanted |= {place.picture_id for text in texts for place in prepare(text).pictures}
+
+    def get(self, picture_id):
+        if picture_id not in self._found:
+            from points.models import Picture, PictureMarker  # They import nothing from here.
+
+            wanted = (self._wanted | {picture_id}) - self._found.keys()
+            markers = PictureMarker.objects.select_related("point")
+            rows = Picture.objects.filter(pk__in=wanted).prefetch_related(
+                Prefetch("markers", markers)
+            )
+            loaded = {picture.pk: picture for picture in rows}
+            self._found |= {pk: loaded.get(pk) for pk in wanted}
+        return self._found[picture_id]
+
+    @classmethod
+    def for_request(cls, request, page=None):
+        """One lookup per request, for all the texts of `page` (and of its sections)."""
+        if request is None:
+            return cls(page)
+        pictures = getattr(request, "placed_pictures", None)
+        if pictures is None:
+            pictures = request.placed_pictures = cls()
+        pictures.want(page)
+        return pictures
+
+
+def texts_of(page):
+    """The formatted texts of `page` and of its sections (prefetched with the page)."""
+    from points.models.fields import FormattedTextField  # It imports this module.
+
+    rows = [page]
+    if any(f.name == "sections" and f.one_to_many for f in page._meta.related_objects):
+        rows += page.sections.all()
+    return [
+        getattr(row, f.attname)
+        for row in rows
+        for f in row._meta.concrete_fields
+        if isinstance(f, FormattedTextField)
+    ]
 
 
 class PointLinks:

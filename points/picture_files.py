@@ -5,8 +5,11 @@ that History can restore an earlier picture and the trash can recover a deleted 
 is still needed while a current row uses it, or while a revision showing it was current less
 than TRASH_DAYS ago: a picture replaced today stays restorable for 30 days, however long ago
 it was uploaded. Everything else in the pictures' folders can go, except files stored in the
-last day (an upload is stored before its row is committed). `manage.py purge_trash` removes
-them; storage is reached only through its API (listdir, delete), so an S3 bucket works alike.
+last day (an upload is stored before its row is committed). The folders pictures were stored
+in before the picture library (EARLIER_FOLDERS) are looked through too: the pictures moved into
+the library keep their files there, and those nothing needs any more go alike.
+`manage.py purge_trash` removes them; storage is reached only through its API (listdir,
+delete), so an S3 bucket works alike.
 """
 
 from datetime import timedelta
@@ -21,6 +24,10 @@ from reversion.models import Version
 from points.validators import PictureField, delete_files
 
 UPLOAD_GRACE = timedelta(days=1)
+# Where pictures were stored before the library (points/migrations/0009_picture_library.py): a
+# point's pictures under points/, an author's photo under authors/. They are looked through in
+# the storage of every picture field, whose rows and revisions still name files there.
+EARLIER_FOLDERS = ("points", "authors")
 
 
 def picture_fields():
@@ -70,12 +77,14 @@ def stored_before(storage, name, moment):
 
 
 def folders(fields):
-    """[(storage, folder)] where the fields store their uploads, each once."""
+    """[(storage, folder)] where the fields store their uploads, and stored them before the
+    library (EARLIER_FOLDERS), each once."""
     seen = []
     for f in fields:
-        place = (f.storage, str(f.upload_to).strip("/"))
-        if place not in seen:
-            seen.append(place)
+        for folder in [str(f.upload_to).strip("/"), *EARLIER_FOLDERS]:
+            place = (f.storage, folder)
+            if place not in seen:
+                seen.append(place)
     return seen
 
 

@@ -58,7 +58,7 @@ def recover(version, *, user):
     model = version._model
     in_revision = list(version.revision.version_set.exclude(pk=version.pk))
     own_rows, linking, comments = [], [], []
-    relations = inline_relations(model)
+    relations = trash.rows_deleted_with(model)
     for other in in_revision:
         if other._model in (Comment, ResultReport):
             comments.append(other)
@@ -71,6 +71,8 @@ def recover(version, *, user):
             linking.append(other)
     if model._base_manager.filter(pk=version.object_id).exists():
         raise RestoreRefused(f"“{version.object_repr}” is not deleted: it is on the site already.")
+    # Pictures deleted with a point before the picture library (migration 0009) come back too.
+    own_rows = [*gone_and_linked(in_revision, own_rows), *own_rows]
     check([version, *own_rows])
     with bring_back(user, "Recovered from the trash."):
         revert(version)
@@ -140,6 +142,22 @@ def revert(version):
         redirect_old_path(before.get_absolute_url(), after.get_absolute_url())
     if any(f.name == "updated_at" for f in model._meta.concrete_fields):
         model._base_manager.filter(pk=version.object_id).update(updated_at=timezone.now())
+
+
+def gone_and_linked(versions, rows):
+    """The `versions` of items that `rows` link to by a key and that no longer exist."""
+    wanted = {
+        (f.related_model, str(row.field_dict.get(f.attname)))
+        for row in rows
+        for f in row._model._meta.concrete_fields
+        if f.many_to_one
+    }
+    return [
+        v
+        for v in versions
+        if (v._model, v.object_id) in wanted
+        and not v._model._base_manager.filter(pk=v.object_id).exists()
+    ]
 
 
 def links_to(version, model):

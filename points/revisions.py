@@ -23,10 +23,12 @@ from reversion.models import Revision, Version
 
 # What each recorded model brings along in its revisions: the rows edited on its change form.
 FOLLOWED = {
-    "Point": ("aliases", "images", "citations"),
+    "Point": ("aliases", "pictures", "citations"),
     "Article": ("sections", "routine_steps", "citations"),
     "PointAlias": (),
-    "PointImage": (),
+    "PointPicture": (),
+    "Picture": ("markers",),
+    "PictureMarker": (),
     "PointReference": (),
     "ArticleSection": (),
     "ArticleReference": (),
@@ -103,7 +105,7 @@ def record_first_state(model, pk):
 
 def inline_relations(model):
     """[(name, related model, name of its key to `model`)] for the rows `model`'s revisions
-    follow, e.g. ("images", PointImage, "point_id")."""
+    follow, e.g. ("pictures", PointPicture, "point_id")."""
     relations = []
     for name in FOLLOWED.get(model.__name__, ()):
         relation = model._meta.get_field(name)
@@ -128,7 +130,8 @@ def field_label(model_field):
 # The inline rows by the names the change forms give them.
 RELATION_LABELS = {
     "aliases": "Other names and codes",
-    "images": "Pictures",
+    "pictures": "Pictures",
+    "markers": "Markers",
     "citations": "Sources",
     "sections": "Sections",
     "routine_steps": "Guided routine",
@@ -239,15 +242,20 @@ def describe_changes(model, old, new):
         before, after = old.inlines.get(name, {}), new.inlines.get(name, {})
         label = relation_label(model, name)
         for pk in after.keys() - before.keys():
-            sentences.append(f"{label}: added “{after[pk].object_repr}”.")
+            sentences.append(f"{label}: added {quoted(after[pk].object_repr)}.")
         for pk in before.keys() - after.keys():
-            sentences.append(f"{label}: removed “{before[pk].object_repr}”.")
+            sentences.append(f"{label}: removed {quoted(before[pk].object_repr)}.")
         for pk in sorted(before.keys() & after.keys()):
             inline_fields = changed_fields(related, before[pk].field_dict, after[pk].field_dict)
             if inline_fields:
                 names = ", ".join(field_label(f).lower() for f in inline_fields)
-                sentences.append(f"{label}: changed {names} of “{after[pk].object_repr}”.")
+                sentences.append(f"{label}: changed {names} of {quoted(after[pk].object_repr)}.")
     return sentences or ["No change to the content."]
+
+
+def quoted(name):
+    """ "“UB23”"; a name that quotes a name itself stays as it is: "“Back view” on BL23"."""
+    return name if name.startswith("“") else f"“{name}”"
 
 
 def display_value(model_field, value):

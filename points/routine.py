@@ -85,7 +85,7 @@ def build_routine(points, editors_seconds=None):
 def with_routine_steps(articles):
     """`articles` with their page relations and the steps their editors set, each with its
     point when published (steps of a point since unpublished are left out of the routine)."""
-    public_points = Point.objects.published().prefetch_related("images")
+    public_points = Point.objects.published().with_pictures()
     steps = EditorsStep.objects.filter(point__in=public_points).select_related("point")
     return articles.with_page_relations().prefetch_related(
         Prefetch("routine_steps", steps, to_attr="public_routine_steps")
@@ -119,7 +119,7 @@ def routine_for(wanted_slugs):
     none, the routine of the article editors chose for the site (None when they chose none, or
     it has no published point). Returns (routine, its article or None, every published point,
     the chosen slugs that are no point)."""
-    published = list(Point.objects.published().prefetch_related("images"))
+    published = list(Point.objects.published().with_pictures())
     if not wanted_slugs:
         article = site_article()
         routine = article_routine(article) if article else build_routine([])

@@ -128,7 +128,8 @@ def search_points(terms):
         Point.objects.published()
         .filter(name_match | text_match_for(terms))
         .distinct()
-        .prefetch_related("aliases", "images", "conditions")
+        .with_pictures()
+        .prefetch_related("aliases", "conditions")
     )
     scored = [(max(score(point, term) for term in terms), point) for point in candidates]
     scored.sort(key=lambda pair: (-pair[0], pair[1].position, pair[1].code))

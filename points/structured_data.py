@@ -41,7 +41,7 @@ def article(request, article, *, image_path=None):
 
 
 def point(request, point):
-    images = point.images.all()
+    uses = point.pictures.all()
     data = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -55,7 +55,7 @@ def point(request, point):
             "description": plain_text(point.location),
         },
         "audience": {"@type": "Patient"},
-        "image": absolute(request, images[0].image.url if images else static("og-default.png")),
+        "image": absolute(request, uses[0].picture.image.url if uses else static("og-default.png")),
     }
     if point.last_reviewed:
         data["lastReviewed"] = point.last_reviewed.isoformat()

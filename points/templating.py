@@ -95,21 +95,24 @@ def cited(text, page):
 
 
 @pass_context
-def formatted(context, text, page=None, *, level=3, anchor=""):
+def formatted(context, text, page=None, *, level=3, anchor="", with_pictures=True):
     """An editor's formatted text as HTML (points/formatting.py): its subheadings start at
     `level`, below the page's heading for it; with an `anchor`, they get ids from it (for a
     table of contents); [1], [2] ... link to `page`'s references; point links resolve against
-    the published points, loaded once per request and only for a page that has one."""
+    the published points, loaded once per request and only for a page that has one; pictures
+    from the library are placed as figures (those of all `page`'s texts loaded at once), unless
+    `with_pictures` is False (a quotation of a text on another page)."""
     prepared = formatting.prepare(text, top_level=level, anchor=anchor)
     citations = (
         frozenset(citation.position for citation in page.citations.all())
         if page and prepared.may_cite
         else frozenset()
     )
-    point_links = (
-        formatting.PointLinks.for_request(context.get("request")) if prepared.links else None
-    )
-    return prepared.render(point_links, citations=citations)
+    request = context.get("request")
+    point_links = formatting.PointLinks.for_request(request) if prepared.links else None
+    placing = prepared.pictures and with_pictures
+    pictures = formatting.PlacedPictures.for_request(request, page) if placing else None
+    return prepared.render(point_links, citations=citations, pictures=pictures)
 
 
 def outline(text, anchor):

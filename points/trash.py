@@ -23,8 +23,8 @@ from points.models import (
     Author,
     Comment,
     Condition,
+    Picture,
     Point,
-    PointImage,
     Reference,
     ResultReport,
     Reviewer,
@@ -33,16 +33,19 @@ from points.revisions import inline_relations, record_revision
 
 TRASH_DAYS = 30
 # What the trash lists, in this order. (Other rows come back with the item they belong to.)
-TRASH_MODELS = [Point, Article, Author, Condition, PointImage, Reference, Reviewer]
+TRASH_MODELS = [Point, Article, Author, Condition, Picture, Reference, Reviewer]
 # Where a link to a deleted item is kept: the other side of a many-to-many relation.
 LINKED_FROM = {Point: ["sections"], Condition: ["points"]}
+# Rows deleted with an item that are edited elsewhere: a point's markers on pictures.
+DELETED_WITH = {Point: ["picture_markers"]}
 # What comes back with an item recovered from the trash, in the editors' words.
 COMES_BACK_WITH = {
-    Point: "its pictures, other names, sources, conditions, article links and comments",
+    Point: "its pictures, their markers, other names, sources, conditions, article links and "
+    "comments",
     Article: "its sections, their links to points, its sources and comments",
     Author: "their photo and biography",
     Condition: "its links to the points listed under it",
-    PointImage: "its file",
+    Picture: "its file and its markers",
     Reference: "its details",
     Reviewer: "their details",
 }
@@ -50,6 +53,16 @@ COMES_BACK_WITH = {
 # points/revisions.py), with their result reports and the site's replies.
 COMMENTED = (Point, Article)
 KEPT_WITH_PAGES = (Comment, ResultReport)
+
+
+def rows_deleted_with(model):
+    """[(name, related model, name of its key to `model`)]: the rows that go and come back
+    with an item of `model` (its inline rows, and the rows of DELETED_WITH)."""
+    relations = inline_relations(model)
+    for name in DELETED_WITH.get(model, []):
+        relation = model._meta.get_field(name)
+        relations.append((name, relation.related_model, relation.field.attname))
+    return relations
 
 
 def comes_back_with(model):
@@ -73,7 +86,7 @@ def record_deletion(objs, *, user):
     its inline rows, and the items that link to it."""
     for obj in objs:
         rows = [obj]
-        for name, _, _ in inline_relations(type(obj)):
+        for name, _, _ in rows_deleted_with(type(obj)):
             rows += getattr(obj, name).all()
         for name in LINKED_FROM.get(type(obj), []):
             rows += getattr(obj, name).all()
@@ -107,17 +120,8 @@ def deleted_items(models_shown=TRASH_MODELS):
     for model in models_shown:
         versions = Version.objects.get_deleted(model).select_related("revision__user")
         for version in versions:
-            if belongs_to_deleted_item(version):
-                continue
             items.append(DeletedItem(version, model._meta.verbose_name))
     return sorted(items, key=lambda item: item.deleted_at, reverse=True)
-
-
-def belongs_to_deleted_item(version):
-    """A picture deleted with its point comes back with the point, not on its own."""
-    if version._model is not PointImage:
-        return False
-    return not Point.objects.filter(pk=version.field_dict["point_id"]).exists()
 
 
 def deleted_version(model, pk):

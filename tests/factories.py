@@ -14,8 +14,9 @@ from points.models import (
     Channel,
     Comment,
     Condition,
+    Picture,
+    PictureMarker,
     Point,
-    PointImage,
     ResultReport,
     Status,
 )
@@ -58,9 +59,19 @@ def make_point(**fields):
     return Point.objects.create(**defaults | fields)
 
 
-def make_image(point, **fields):
-    defaults = {"image": upload(), "alt_text": f"Diagram of {point.code}"}
-    return PointImage.objects.create(point=point, **defaults | fields)
+def make_picture(**fields):
+    """A picture in the library, uploaded through the one pipeline."""
+    defaults = {"image": upload(), "alt_text": f"Picture {next(_numbers)}"}
+    return Picture.objects.create(**defaults | fields)
+
+
+def make_image(point, *, position=0, marker_x=None, marker_y=None, **fields):
+    """A new picture in the library shown on `point`'s page (marked there, if asked)."""
+    picture = make_picture(**{"alt_text": f"Diagram of {point.code}"} | fields)
+    point.pictures.create(picture=picture, position=position)
+    if marker_x is not None:
+        PictureMarker.objects.create(picture=picture, point=point, x=marker_x, y=marker_y)
+    return picture
 
 
 def make_author(**fields):

@@ -4,11 +4,13 @@ readable error."""
 import pytest
 from django.urls import reverse
 
-from points.models import Disclaimer, Point, PointImage
+from points.models import Disclaimer, Picture, Point
 from tests.factories import (
     make_article,
+    make_author,
     make_condition,
     make_image,
+    make_picture,
     make_point,
     make_section,
     png_bytes,
@@ -22,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def content():
     point = make_point(code="BL23", pinyin="Shenshu")
-    image = make_image(point, alt_text="Back view of the waist")
+    picture = make_image(point, alt_text="Back view of the waist")
     point.aliases.create(name="UB23")
     point.conditions.add(make_condition(name="Sciatica"))
     article = make_article(title="Points for back pain")
@@ -30,7 +32,7 @@ def content():
     disclaimer = Disclaimer.objects.create(short_notice="Not advice.", body="Full text.")
     return {
         "point": point,
-        "pointimage": image,
+        "picture": picture,
         "condition": point.conditions.get(),
         "article": article,
         "author": article.author,
@@ -38,7 +40,7 @@ def content():
     }
 
 
-MODELS = ["point", "pointimage", "condition", "article", "author", "disclaimer"]
+MODELS = ["point", "picture", "condition", "article", "author", "disclaimer"]
 
 
 @pytest.mark.parametrize("model", MODELS)
@@ -53,7 +55,7 @@ def test_editor_can_open_every_changelist_and_change_form(editor_client, content
     assert change_form.status_code == 200
 
 
-@pytest.mark.parametrize("model", ["point", "pointimage", "condition", "article", "author"])
+@pytest.mark.parametrize("model", ["point", "picture", "condition", "article", "author"])
 def test_editor_can_open_every_add_form(editor_client, model):
     assert editor_client.get(reverse(f"admin:points_{model}_add")).status_code == 200
 
@@ -82,7 +84,7 @@ def test_changelist_finds_points_by_complaint_and_by_where_they_are(editor_clien
 def test_point_changelist_shows_thumbnails(editor_client, content):
     response = editor_client.get(reverse("admin:points_point_changelist"))
 
-    assert content["pointimage"].image.url in response.text
+    assert content["picture"].image.url in response.text
 
 
 def test_disclaimer_can_be_neither_duplicated_nor_deleted(editor_client, content):
@@ -106,40 +108,37 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
     assert reverse("admin:login") in response["Location"]
 
 
-def image_form(point, **overrides):
+PICTURE_ADD = reverse("admin:points_picture_add")
+
+
+def picture_form(**overrides):
+    """The library's add form as an editor fills it in, no markers yet."""
     data = {
-        "point": point.pk,
         "image": upload(),
+        "title": "",
         "alt_text": "A diagram",
         "caption": "",
         "credit": "",
-        "position": 0,
+        "licence": "",
+        "markers-TOTAL_FORMS": 0,
+        "markers-INITIAL_FORMS": 0,
     }
     return data | overrides
 
 
 def test_picture_without_alt_text_is_refused_with_a_clear_error(editor_client, content):
-    point = content["point"]
-
-    response = editor_client.post(
-        reverse("admin:points_pointimage_add"), image_form(point, alt_text="")
-    )
+    response = editor_client.post(PICTURE_ADD, picture_form(alt_text=""))
 
     assert response.status_code == 200
     assert "Describe the picture for readers who cannot see it" in response.text
-    assert PointImage.objects.filter(point=point).count() == 1
+    assert Picture.objects.count() == 1
 
 
 def test_a_decorative_picture_needs_no_alt_text(editor_client, content):
-    point = content["point"]
-
-    response = editor_client.post(
-        reverse("admin:points_pointimage_add"),
-        image_form(point, alt_text="", is_decorative="on"),
-    )
+    response = editor_client.post(PICTURE_ADD, picture_form(alt_text="", is_decorative="on"))
 
     assert response.status_code == 302
-    assert PointImage.objects.filter(point=point, is_decorative=True).count() == 1
+    assert Picture.objects.filter(is_decorative=True).count() == 1
 
 
 @pytest.mark.parametrize(
@@ -157,34 +156,33 @@ def test_a_decorative_picture_needs_no_alt_text(editor_client, content):
 def test_pictures_are_checked_by_decoding_not_by_name(
     editor_client, content, name, content_bytes, message
 ):
-    point = content["point"]
-    form = image_form(point, image=upload(name, content_bytes, "image/jpeg"))
+    form = picture_form(image=upload(name, content_bytes, "image/jpeg"))
 
-    response = editor_client.post(reverse("admin:points_pointimage_add"), form)
+    response = editor_client.post(PICTURE_ADD, form)
 
     assert response.status_code == 200
     assert message in response.text
-    assert PointImage.objects.filter(point=point).count() == 1
+    assert Picture.objects.count() == 1
 
 
 def test_oversize_picture_is_refused(editor_client, content, settings):
     settings.MAX_UPLOAD_BYTES = 100
-    point = content["point"]
 
-    response = editor_client.post(reverse("admin:points_pointimage_add"), image_form(point))
+    response = editor_client.post(PICTURE_ADD, picture_form())
 
     assert "the largest picture accepted is 100" in response.text
-    assert PointImage.objects.filter(point=point).count() == 1
+    assert Picture.objects.count() == 1
 
 
-def test_valid_picture_is_stored_with_its_dimensions(editor_client, content):
-    point = content["point"]
-
-    response = editor_client.post(reverse("admin:points_pointimage_add"), image_form(point))
+def test_valid_picture_is_stored_with_its_dimensions_and_named_after_its_file(
+    editor_client, content
+):
+    response = editor_client.post(PICTURE_ADD, picture_form(image=upload("bl23-side_view.png")))
 
     assert response.status_code == 302
-    image = PointImage.objects.filter(point=point).last()
-    assert (image.width, image.height) == (40, 30)
+    picture = Picture.objects.latest("pk")
+    assert (picture.width, picture.height) == (40, 30)
+    assert picture.title == "bl23 side view"
 
 
 def test_point_form_explains_an_inverted_duration_range(editor_client, content):
@@ -204,8 +202,8 @@ def test_point_form_explains_an_inverted_duration_range(editor_client, content):
         "published_at_1": "09:00:00",
         "aliases-TOTAL_FORMS": 0,
         "aliases-INITIAL_FORMS": 0,
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
+        "pictures-TOTAL_FORMS": 0,
+        "pictures-INITIAL_FORMS": 0,
     }
 
     response = editor_client.post(url, data)
@@ -223,22 +221,20 @@ class TestAFormShownAgainSaysToChooseThePictureAgain:
 
     def test_on_the_picture_form(self, editor_client, point):
         response = editor_client.post(
-            reverse("admin:points_pointimage_add"),
-            image_form(point, image=upload("bl23-side.png"), alt_text=""),
+            PICTURE_ADD, picture_form(image=upload("bl23-side.png"), alt_text="")
         )
 
         assert response.status_code == 200
         assert "You chose “bl23-side.png”: choose it again before saving" in response.text
 
-    def test_on_a_points_pictures_when_another_field_is_wrong(self, editor_client, point):
-        url = reverse("admin:points_point_change", args=[point.pk])
-        data = form_data(editor_client.get(url).text, "point_form")
+    def test_on_a_picture_changed_when_another_field_is_wrong(self, editor_client, point):
+        picture = point.pictures.get().picture
+        url = reverse("admin:points_picture_change", args=[picture.pk])
+        data = form_data(editor_client.get(url).text, "picture_form")
         data |= {
-            "pinyin": [""],
-            "images-TOTAL_FORMS": ["2"],
-            "images-1-image": upload("bl23-side.png"),
-            "images-1-alt_text": ["BL23 from the side"],
-            "images-1-position": ["1"],
+            "image": upload("bl23-side.png"),
+            "alt_text": [""],
+            "caption": ["BL23 from the side"],
         }
 
         response = editor_client.post(url, data)
@@ -247,10 +243,30 @@ class TestAFormShownAgainSaysToChooseThePictureAgain:
         assert "You chose “bl23-side.png”: choose it again before saving" in response.text
         assert "BL23 from the side" in response.text  # the rest of what was typed is kept
 
+    def test_a_points_chosen_picture_is_kept_when_another_field_is_wrong(
+        self, editor_client, point
+    ):
+        """A picture from the library is a choice, not a file: the form shown again keeps it."""
+        side = make_picture(title="BL23 from the side")
+        url = reverse("admin:points_point_change", args=[point.pk])
+        data = form_data(editor_client.get(url).text, "point_form")
+        data |= {
+            "pinyin": [""],
+            "pictures-TOTAL_FORMS": ["2"],
+            "pictures-1-picture": [str(side.pk)],
+            "pictures-1-position": ["1"],
+        }
+
+        response = editor_client.post(url, data)
+
+        assert response.status_code == 200
+        assert "choose it again" not in response.text
+        shown = form_data(response.text, "point_form")
+        assert shown["pictures-1-picture"] == [str(side.pk)]
+        assert "BL23 from the side" in response.text
+
     def test_not_when_nothing_was_chosen(self, editor_client, point):
-        response = editor_client.post(
-            reverse("admin:points_pointimage_add"), image_form(point, image="", alt_text="")
-        )
+        response = editor_client.post(PICTURE_ADD, picture_form(image="", alt_text=""))
 
         assert "choose it again" not in response.text
 
@@ -261,3 +277,65 @@ def test_the_slug_help_text_shows_a_real_address(editor_client, point):
 
     assert "/points//" not in form
     assert "/points/ then this, e.g. /points/bl23-shenshu/." in form
+
+
+def change_url(obj):
+    return reverse(f"admin:points_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def test_the_library_form_says_where_a_picture_is_used_and_how_to_place_it(editor_client, content):
+    picture, point, article = content["picture"], content["point"], content["article"]
+    author = make_author(name="Paul", picture=picture)
+    section = article.sections.get()
+    section.body = f"Where to press.\n\n[[picture:{picture.pk}|BL23 from behind]]"
+    section.save()
+
+    text = editor_client.get(change_url(picture)).text
+
+    assert "Used by" in text
+    assert f'<a href="{change_url(point)}">The page of BL23 Shenshu</a>' in text
+    assert f'<a href="{change_url(author)}">The author Paul</a>' in text
+    where = f"section {section.position} “{section.heading}” of “Points for back pain”"
+    assert f'<a href="{change_url(article)}">{where}</a>' in text  # edited on the article
+    assert 'href="None"' not in text
+    assert f"Write <code>[[picture:{picture.pk}]]</code> on a line of its own" in text
+
+
+def test_an_unused_picture_says_so_and_still_offers_its_code(editor_client):
+    picture = make_picture()
+
+    text = editor_client.get(change_url(picture)).text
+
+    assert "Not used yet." in text
+    assert f"<code>[[picture:{picture.pk}]]</code>" in text
+
+
+def test_the_library_list_says_what_uses_each_picture_and_filters_the_unused(
+    editor_client, content
+):
+    make_author(picture=content["picture"])
+    unused = make_picture(title="An old scan")
+    url = reverse("admin:points_picture_changelist")
+
+    everything = editor_client.get(url)
+    not_used = editor_client.get(url, {"use": "unused"})
+
+    assert "1 point, 1 author" in everything.text
+    assert "Not used by a point or an author" in everything.text
+    assert list(not_used.context["cl"].result_list) == [unused]
+
+
+def test_markers_set_in_the_library_are_drawn_on_the_points_page(editor_client, client, content):
+    picture, point = content["picture"], content["point"]
+    url = change_url(picture)
+    data = form_data(editor_client.get(url).text, "picture_form")
+    data |= {"markers-0-point": [str(point.pk)], "markers-0-x": ["25"], "markers-0-y": ["50"]}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    marker = picture.markers.get()
+    assert (marker.point, marker.cx, marker.cy) == (point, 10, 15)  # on the 40 x 30 picture
+    page = client.get(point.get_absolute_url()).text
+    assert '<circle cx="10" cy="15"' in page
+    assert "The red ring marks where BL23 is." in page

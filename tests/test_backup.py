@@ -24,7 +24,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from points.management.commands import backup as backup_command
-from points.models import ArticleSection, Comment, Point, PointImage
+from points.models import ArticleSection, Comment, Picture, Point, PointPicture
 from scripts import harness
 from tests.factories import make_comment, make_image, make_point
 
@@ -32,13 +32,20 @@ PROJECT_DIR = settings.BASE_DIR
 
 PRINT_COUNTS = """
 import json
-from points.models import ArticleSection, Comment, Point, PointImage
+from points.models import ArticleSection, Comment, Picture, Point
 print(json.dumps({
     "points": Point.objects.count(),
     "article_sections": ArticleSection.objects.count(),
-    "point_images": PointImage.objects.count(),
+    "pictures": Picture.objects.count(),
     "comments": Comment.objects.count(),
 }))
+"""
+
+# Deletes every point and every picture in the library (their files go when that commits).
+DELETE_POINTS_AND_PICTURES = """
+from points.models import Picture, Point
+Point.objects.all().delete()
+Picture.objects.all().delete()
 """
 
 # Posts comments one transaction at a time, as gunicorn workers do, until told to stop.
@@ -75,11 +82,11 @@ class Site:
         self.env = harness.throwaway_env(root)
         self.database = root / "db.sqlite3"
 
-    def manage(self, *args, check=True):
+    def manage(self, *args, check=True, env=None):
         result = subprocess.run(
             [sys.executable, "manage.py", *map(str, args)],
             cwd=PROJECT_DIR,
-            env=self.env,
+            env=self.env | (env or {}),
             stdin=subprocess.DEVNULL,  # no terminal, as under cron
             capture_output=True,
             text=True,
@@ -136,9 +143,9 @@ def test_restore_brings_back_deleted_content_and_media(site):
     original = picture.read_bytes()
     media_before = site.media_files()
 
-    site.shell("from points.models import Point; Point.objects.all().delete()")
-    assert not picture.exists()  # deleting the rows removed their files
-    assert site.counts()["points"] == 0
+    site.shell(DELETE_POINTS_AND_PICTURES)
+    assert not picture.exists()  # deleting the pictures removed their files
+    assert site.counts()["points"] == site.counts()["pictures"] == 0
 
     result = site.manage("restore", backup, "--yes")
 
@@ -146,13 +153,36 @@ def test_restore_brings_back_deleted_content_and_media(site):
     assert site.counts() == {
         "points": 10,
         "article_sections": 11,
-        "point_images": 10,
+        "pictures": 10,
         "comments": 0,
     }
     assert picture.read_bytes() == original
     assert media_before <= site.media_files()
     assert site.integrity() == [("ok",)]
     assert not list(site.root.glob(".db.sqlite3.*"))  # no temporary copy left behind
+
+
+def test_a_backup_taken_before_the_picture_library_restores_then_migrates(site):
+    """A backup the site made before the picture library (its database at migration 0008, its
+    manifest counting "point_images") restores with its counts checked; `migrate` then moves
+    its pictures into the library."""
+    backup = site.backup()
+    database = backup / "database.sqlite3"
+    site.manage("migrate", "points", "0008", env={"DATABASE_URL": f"sqlite:///{database}"})
+    with closing(sqlite3.connect(database)) as old:
+        assert old.execute("SELECT COUNT(*) FROM points_pointimage").fetchone() == (10,)
+    described = manifest(backup)
+    described["counts"]["point_images"] = described["counts"].pop("pictures")
+    (backup / "manifest.json").write_text(json.dumps(described))
+    site.shell(DELETE_POINTS_AND_PICTURES)
+
+    result = site.manage("restore", backup, "--yes")
+
+    assert "Everything matches the backup's manifest" in result.stdout
+    assert "manage.py migrate" in result.stdout  # the database is from an earlier version
+    site.manage("migrate", "--noinput")
+    assert site.counts() == {"points": 10, "article_sections": 11, "pictures": 10, "comments": 0}
+    assert site.integrity() == [("ok",)]
 
 
 # The home page as a reader gets it: whether it came from the page cache, and whether it lists
@@ -186,7 +216,7 @@ def test_manifest_describes_the_backup(site):
         "points": 10,
         "articles": 1,
         "article_sections": 11,
-        "point_images": 10,
+        "pictures": 10,
         "comments": 0,
     }
     assert described["media_files"] == len(site.media_files())
@@ -241,11 +271,11 @@ def test_restore_refuses_a_media_archive_that_leaves_media_root(site, evil_name)
     backup = site.backup()
     evil_name = evil_name.format(root=site.root)
     with tarfile.open(backup / "media.tar.gz", "w:gz") as tar:
-        for name in ("points/harmless.png", evil_name):
+        for name in ("pictures/harmless.png", evil_name):
             member = tarfile.TarInfo(name)
             member.size = 4
             tar.addfile(member, io.BytesIO(b"evil"))
-    site.shell("from points.models import Point; Point.objects.all().delete()")
+    site.shell(DELETE_POINTS_AND_PICTURES)
 
     result = site.manage("restore", backup, "--yes", check=False)
 
@@ -253,7 +283,7 @@ def test_restore_refuses_a_media_archive_that_leaves_media_root(site, evil_name)
     assert "Refusing to restore" in result.stderr
     assert not (site.root / "evil").exists()
     assert not (site.root / "evil-absolute").exists()
-    assert not (site.media / "points" / "harmless.png").exists()  # nothing extracted at all
+    assert not (site.media / "pictures" / "harmless.png").exists()  # nothing extracted at all
     assert site.counts()["points"] == 0  # and the database was left alone
 
 
@@ -280,7 +310,8 @@ def test_postgresql_backup_and_restore(tmp_path):
     make_comment(point, name="Reader", text="It helped.")
     call_command("backup", output=tmp_path / "backups", stdout=io.StringIO())
     (backup,) = (tmp_path / "backups").glob("backup-*")
-    Point.objects.all().delete()  # its pictures' files go when the deletion commits
+    Point.objects.all().delete()
+    Picture.objects.all().delete()  # its files go when the deletion commits
     picture.unlink(missing_ok=True)
 
     output = io.StringIO()
@@ -289,7 +320,7 @@ def test_postgresql_backup_and_restore(tmp_path):
     assert "Everything matches the backup's manifest" in output.getvalue()
     assert manifest(backup)["vendor"] == "postgresql"
     assert Point.objects.get().code == point.code
-    assert PointImage.objects.count() == 1
+    assert Picture.objects.count() == PointPicture.objects.count() == 1
     assert Comment.objects.count() == 1
     assert ArticleSection.objects.count() == 0
     assert picture.read_bytes() == original

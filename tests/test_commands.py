@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 
-from points.models import Article, Comment, Point
+from points.models import Article, Comment, Picture, Point
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,10 @@ def test_editors_group_has_exactly_the_content_permissions():
     codenames = set(group.permissions.values_list("codename", flat=True))
 
     assert app_labels == {"points"}
-    assert {"add_point", "change_point", "delete_pointimage", "change_disclaimer"} <= codenames
+    assert {"add_point", "change_point", "change_disclaimer"} <= codenames
+    # The picture library: adding, describing and deleting pictures, and using them on points.
+    assert {"add_picture", "change_picture", "delete_picture", "add_picturemarker"} <= codenames
+    assert {"add_pointpicture", "delete_pointpicture"} <= codenames
     # Comments are kept: spam is marked, not dropped.
     assert {"change_comment", "view_resultreport"} <= codenames
     assert not {"delete_comment", "delete_resultreport"} & codenames
@@ -65,11 +68,18 @@ def test_seed_bench_content_refuses_without_disposable():
 def test_seed_bench_content_makes_a_heavy_point_and_scales_the_content():
     call_command("load_demo_content", verbosity=0)
     demo_points, demo_articles = Point.objects.count(), Article.objects.count()
+    demo_pictures = Picture.objects.count()
 
     heavy = run("seed_bench_content", "--disposable", "--heavy-point", "bl23-shenshu")
 
     point = Point.objects.get(slug="bl23-shenshu")
-    assert point.images.count() == 5
+    pictures = [use.picture for use in point.pictures.select_related("picture")]
+    assert len(pictures) == 5
+    # Through the library, as an editor's uploads: four new pictures beside the demo's one.
+    assert Picture.objects.count() == demo_pictures + 4
+    assert all(
+        picture.renditions and picture.image.name.startswith("pictures/") for picture in pictures
+    )
     assert Comment.objects.on(point).approved().count() == 200
     assert "bl23-shenshu: 5 pictures, 200 approved comments" in heavy
 

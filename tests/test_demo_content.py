@@ -1,4 +1,7 @@
-"""The demo content is the whole seed article, in its words and order, linked to its points."""
+"""The demo content is the whole seed article, in its words and order, linked to its points,
+with the demo's diagrams in the picture library."""
+
+import re
 
 import pytest
 from django.conf import settings
@@ -17,9 +20,11 @@ from points.models import (
     Author,
     Condition,
     Disclaimer,
+    Picture,
+    PictureMarker,
     Point,
     PointAlias,
-    PointImage,
+    PointPicture,
 )
 from tests.factories import png_bytes, upload
 from tests.pages import change_form
@@ -59,10 +64,17 @@ def demo():
     return Article.objects.get()
 
 
+PLACED_PICTURE = re.compile(r"\[\[picture:(\d+)\|(.+)\]\]")
+
+
 def paragraphs(text):
     """The paragraphs of a formatted text as readers read them (a subheading's words without
-    its "## ")."""
-    return [plain_text(paragraph) for paragraph in text.split("\n\n") if paragraph.strip()]
+    its "## "), without the pictures it places (their captions: see the test of figures)."""
+    return [
+        plain_text(paragraph)
+        for paragraph in text.split("\n\n")
+        if paragraph.strip() and not PLACED_PICTURE.fullmatch(paragraph.strip())
+    ]
 
 
 def test_sections_follow_the_seed_in_order_each_linked_to_points(demo):
@@ -104,27 +116,57 @@ def test_every_seed_paragraph_is_on_the_site_word_for_word_and_in_order(demo):
     assert site_paragraphs == seed_paragraphs
 
 
+def figures(html):
+    """[(src of the picture, text of the caption)] of the page's <figure>s, in order."""
+    found = []
+    for figure in re.findall(r"<figure\b.*?</figure>", html, flags=re.DOTALL):
+        src = re.search(r'<img [^>]*src="([^"]+)"', figure)[1]
+        caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, flags=re.DOTALL)
+        text = re.sub(r"<[^>]+>", " ", caption[1]) if caption else ""
+        found.append((src, " ".join(text.split())))
+    return found
+
+
 def test_the_seeds_picture_captions_are_shown_under_our_diagrams(client, demo):
-    text = client.get(demo.get_absolute_url()).text
+    """Each section whose seed picture had a caption places its first point's diagram from the
+    library with that caption, as a figure after the section's text."""
     captions = SEED_PICTURE_CAPTIONS - {"About the Author\xa0Paul Thomas"}
+    placed = []
+    for section in demo.sections.prefetch_related("points__pictures__picture"):
+        last_line = section.body.rstrip().splitlines()[-1]
+        match = PLACED_PICTURE.fullmatch(last_line)
+        if match is None:
+            continue
+        first_point = min(section.points.all(), key=lambda point: point.position)
+        picture = first_point.pictures.all()[0].picture
+        assert int(match[1]) == picture.pk, section.heading
+        placed.append((picture.image.url, match[2]))
 
-    assert set(
-        demo.sections.exclude(figure_caption="").values_list("figure_caption", flat=True)
-    ) == (captions)
-    for caption in captions:
-        assert f"The article’s caption for its picture: “{caption}”." in text, caption
-    assert "Its picture is not reproduced here; the diagram is ours." in text
+    text = client.get(demo.get_absolute_url()).text
+
+    assert {caption for _, caption in placed} == captions
+    assert len(placed) == len(captions)
+    shown = figures(text)
+    # In the sections' order; a diagram placed twice (BL23's) has each place's own caption.
+    assert [src for src, _ in shown] == [url for url, _ in placed]
+    for (_, shown_caption), (_, caption) in zip(shown, placed, strict=True):
+        assert shown_caption.startswith(caption), caption
+    assert "The article’s caption for its picture" not in text  # the migration's fallback
 
 
-def test_every_point_has_a_picture_with_alt_text(demo):
-    for point in Point.objects.prefetch_related("images"):
-        images = list(point.images.all())
-        assert images, point.code
-        for image in images:
-            assert len(image.alt_text) > 20, point.code
-            assert image.image.storage.exists(image.image.name)
-            assert image.width
-            assert image.height
+def test_every_point_has_a_picture_in_the_library_with_alt_text(demo):
+    for point in Point.objects.prefetch_related("pictures__picture"):
+        pictures = [use.picture for use in point.pictures.all()]
+        assert pictures, point.code
+        for picture in pictures:
+            assert len(picture.alt_text) > 20, point.code
+            assert picture.image.name.startswith("pictures/")
+            assert picture.image.storage.exists(picture.image.name)
+            assert picture.width
+            assert picture.height
+            assert picture.renditions
+            assert picture.title  # how editors find it in the library
+    assert Picture.objects.count() == 10
 
 
 def test_points_carry_their_aliases_and_cautions(demo):
@@ -145,7 +187,8 @@ def test_editor_notes_correct_the_seed_visibly(client, demo):
 
 
 def test_loading_twice_duplicates_nothing(demo):
-    models = [Article, ArticleSection, Author, Condition, Disclaimer, Point, PointAlias, PointImage]
+    models = [Article, ArticleSection, Author, Condition, Disclaimer, Point, PointAlias]
+    models += [Picture, PointPicture, PictureMarker]
     before = {model: model.objects.count() for model in models}
 
     call_command("load_demo_content", verbosity=0)
@@ -171,25 +214,34 @@ def files_in_media():
 
 
 def files_the_rows_use():
+    """The files of the library's pictures (those of points and authors alike)."""
     names = set()
-    for picture in PointImage.objects.all():
+    for picture in Picture.objects.all():
         names |= {picture.image.name, *(r["name"] for r in picture.renditions)}
-    names |= {author.photo.name for author in Author.objects.exclude(photo="")}
     return names
 
 
 def test_reset_leaves_only_the_files_the_demo_uses_and_no_history(
     demo, editor_client, django_capture_on_commit_callbacks
 ):
-    # An editor replaces a picture and deletes a point: both keep their files, for the point's
-    # history and for the trash; and an upload was left behind.
-    bl23, gb30 = Point.objects.get(code="BL23"), Point.objects.get(code="GB30")
+    # An editor replaces a picture in the library and deletes a point and its picture: they
+    # keep their files, for the picture's history and for the trash; and uploads were left
+    # behind, in the library's folder and in those pictures were stored in before it.
+    bl23 = Point.objects.get(code="BL23").pictures.get().picture
+    gb30 = Point.objects.get(code="GB30")
+    gb30_picture = gb30.pictures.get().picture
     url, data = change_form(editor_client, bl23)
     with django_capture_on_commit_callbacks(execute=True):
-        editor_client.post(url, data | {"images-0-image": upload("new.png")})
-        editor_client.post(reverse("admin:points_point_delete", args=[gb30.pk]), {"post": "yes"})
-    default_storage.save("points/stray.png", ContentFile(png_bytes()))
-    assert len(files_in_media()) > len(files_the_rows_use())
+        assert editor_client.post(url, data | {"image": upload("new.png")}).status_code == 302
+        for deleted in (gb30, gb30_picture):
+            name = f"admin:points_{deleted._meta.model_name}_delete"
+            editor_client.post(reverse(name, args=[deleted.pk]), {"post": "yes"})
+    assert not Picture.objects.filter(pk=gb30_picture.pk).exists()
+    strays = ["pictures/stray.png", "points/stray.png", "authors/2019/stray.jpg"]
+    for stray in strays:
+        default_storage.save(stray, ContentFile(png_bytes()))
+    # The new file of BL23's picture (small: one rendition), and the strays.
+    assert len(files_in_media()) == 40 + 2 + len(strays)
 
     counts = []
     for _ in range(2):
@@ -199,6 +251,7 @@ def test_reset_leaves_only_the_files_the_demo_uses_and_no_history(
         counts.append(len(files_in_media()))
 
     assert counts[0] == counts[1] == 40  # 10 pictures, each with 3 renditions
+    assert not any(name.startswith(("points/", "authors/")) for name in files_in_media())
     assert not Version.objects.exists()
     assert editor_client.get(reverse("admin:trash")).context["items"] == []
 

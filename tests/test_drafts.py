@@ -9,9 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from points.models import PageRedirect, PendingChange, Point, PointAlias
+from points.models import PageRedirect, PendingChange, Picture, Point, PointAlias
 from points.page_cache import pages_version
-from tests.factories import make_article, make_point, make_section, upload
+from tests.factories import make_article, make_picture, make_point, make_section, upload
 from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
@@ -76,25 +76,22 @@ class TestSavingADraft:
         assert 'name="_save_draft"' in response.text  # the buttons are still there
         assert not PendingChange.objects.exists()
 
-    def test_a_draft_keeps_no_new_picture_file_and_says_so(self, editor_client, point):
+    def test_a_draft_keeps_no_picture_file_sent_with_it_and_says_so(self, editor_client, point):
+        """The point form takes pictures from the library; a file sent all the same (a form
+        from before the library, left open in a tab) is not kept in a draft."""
         data, _ = change_form_and_html(editor_client, point)
-        data |= {
-            "summary": [NEW_SUMMARY],
-            "images-TOTAL_FORMS": ["2"],
-            "images-1-image": upload(),
-            "images-1-alt_text": ["A second picture"],
-            "images-1-marker_x": [""],
-            "images-1-marker_y": [""],
-            "images-1-position": ["1"],
-        }
+        data |= {"summary": [NEW_SUMMARY], "pictures-1-image": upload()}
 
         response = editor_client.post(change_url(point), data | {"_save_draft": "Save"})
 
         assert response.status_code == 200
-        assert "keep the text, not new picture files" in response.text
+        assert "not new picture files. Add the picture to the picture library first" in (
+            response.text
+        )
         assert NEW_SUMMARY in response.text  # what was typed is still there
         assert not PendingChange.objects.exists()
-        assert point.images.count() == 1
+        assert point.pictures.count() == 1
+        assert Picture.objects.count() == 1
 
     def test_nothing_is_recorded_or_left_behind(self, editor_client, point):
         response = save_draft(editor_client, point, slug=["bl23-renamed"])
@@ -122,14 +119,15 @@ class TestSavingADraft:
 
 class TestPublishingADraft:
     def test_publishes_the_page_with_its_inlines(self, editor_client, reader, point):
-        image = point.images.get()
+        use = point.pictures.get()
+        side = make_picture(alt_text="BL23, two finger-widths from the spine")
         data, _ = change_form_and_html(editor_client, point)
         data |= {
             "summary": [NEW_SUMMARY],
             "aliases-TOTAL_FORMS": ["1"],
             "aliases-0-name": ["Sea of Vitality"],
             "aliases-0-kind": [PointAlias._meta.get_field("kind").choices[0][0]],
-            "images-0-alt_text": ["BL23, two finger-widths from the spine"],
+            "pictures-0-picture": [str(side.pk)],
         }
         assert editor_client.post(change_url(point), data | {"_save_draft": "x"}).status_code == 302
         assert not point.aliases.exists()
@@ -141,8 +139,8 @@ class TestPublishingADraft:
         point.refresh_from_db()
         assert point.summary == NEW_SUMMARY
         assert list(point.aliases.values_list("name", flat=True)) == ["Sea of Vitality"]
-        image.refresh_from_db()
-        assert image.alt_text == "BL23, two finger-widths from the spine"
+        use.refresh_from_db()
+        assert use.picture == side
         assert not PendingChange.objects.exists()
         assert NEW_SUMMARY in reader.get(point.get_absolute_url()).text
 
@@ -316,7 +314,7 @@ class TestPreviewOfTheUnsavedForm:
     def test_an_invalid_form_says_what_to_fix_instead_of_a_second_form(self, editor_client, point):
         data, _ = change_form_and_html(editor_client, point)
         data |= {"summary": [NEW_SUMMARY], "duration_min_seconds": ["120"]}
-        data |= {"duration_max_seconds": ["60"], "images-0-alt_text": [""]}
+        data |= {"duration_max_seconds": ["60"], "pictures-0-picture": [""]}
 
         response = editor_client.post(self.preview_url(point), data)
 
@@ -326,7 +324,9 @@ class TestPreviewOfTheUnsavedForm:
             "<strong>Longest duration (seconds):</strong> The longest duration must be at least "
             "the shortest duration." in response.text
         )
-        assert "<strong>Pictures, row 1: Alternative text:</strong>" in response.text
+        assert "<strong>Pictures, row 1: Picture:</strong> This field is required." in (
+            response.text
+        )
         assert "everything you typed is still there" in response.text
         # Not a saveable copy of the change form.
         assert "<form" not in response.text.split('id="content"')[1]
@@ -441,3 +441,74 @@ def test_a_preview_leaves_no_trace_in_the_links_to_points_readers_get(editor_cli
     assert 'href="/points/bl23-previewed/"' in preview.text
     html = reader.get(article.get_absolute_url()).text
     assert 'href="/points/bl23-shenshu/">BL23 Shenshu</a>' in html
+
+
+class TestADraftChoosingAPicture:
+    """A point's pictures are chosen from the library: plain form data a draft can hold."""
+
+    @pytest.fixture
+    def side(self):
+        return make_picture(title="BL23 from the side", alt_text="BL23 seen from the side")
+
+    def add_picture(self, client, point, picture, **extra):
+        return save_draft(
+            client,
+            point,
+            **{
+                "pictures-TOTAL_FORMS": ["2"],
+                "pictures-1-picture": [str(picture.pk)],
+                "pictures-1-position": ["1"],
+            }
+            | extra,
+        )
+
+    def test_leaves_the_live_page_without_it_until_published(
+        self, editor_client, reader, point, side
+    ):
+        own = point.pictures.get().picture
+        response = self.add_picture(editor_client, point, side)
+
+        assert response.status_code == 302
+        assert point.pictures.count() == 1
+        assert side.image.url not in reader.get(point.get_absolute_url()).text
+        preview = editor_client.get(f"{point.get_absolute_url()}?draft=1").text
+        assert "Preview of unpublished changes." in preview
+        assert side.image.url in preview
+        assert "BL23 seen from the side" in preview
+        data, html = change_form_and_html(editor_client, point)  # the form as the draft fills it
+        assert data["pictures-1-picture"] == [str(side.pk)]
+        assert "BL23 from the side" in html  # the chosen picture, by its name
+
+        published = editor_client.post(change_url(point), data | {"_save": "Publish changes"})
+
+        assert published.status_code == 302
+        assert [use.picture for use in point.pictures.all()] == [own, side]
+        assert side.image.url in reader.get(point.get_absolute_url()).text
+        assert not PendingChange.objects.exists()
+
+    def test_the_preview_of_the_unsaved_form_shows_it(self, editor_client, reader, point, side):
+        data, _ = change_form_and_html(editor_client, point)
+        data |= {
+            "pictures-TOTAL_FORMS": ["2"],
+            "pictures-1-picture": [str(side.pk)],
+            "pictures-1-position": ["1"],
+        }
+
+        response = editor_client.post(reverse("admin:points_point_preview", args=[point.pk]), data)
+
+        assert response.status_code == 200
+        assert side.image.url in response.text
+        assert point.pictures.count() == 1
+        assert side.image.url not in reader.get(point.get_absolute_url()).text
+
+    def test_a_picture_deleted_from_the_library_since_sends_the_editor_to_the_form(
+        self, editor_client, point, side
+    ):
+        self.add_picture(editor_client, point, side)
+        side.delete()  # no point shows it yet, so nothing keeps it
+
+        response = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+
+        assert response.status_code == 302
+        assert response["Location"] == change_url(point)
+        assert "no longer pass the form" in editor_client.get(response["Location"]).text

@@ -17,8 +17,8 @@ from points.models import (
     ArticleReference,
     Disclaimer,
     PageRedirect,
+    Picture,
     Point,
-    PointImage,
     PointReference,
     Reference,
     Reviewer,
@@ -89,8 +89,8 @@ def test_admin_history_says_which_fields_changed(editor_client):
         "conditions": [],
         "aliases-TOTAL_FORMS": 0,
         "aliases-INITIAL_FORMS": 0,
-        "images-TOTAL_FORMS": 0,
-        "images-INITIAL_FORMS": 0,
+        "pictures-TOTAL_FORMS": 0,
+        "pictures-INITIAL_FORMS": 0,
         "citations-TOTAL_FORMS": 0,
         "citations-INITIAL_FORMS": 0,
     }
@@ -282,7 +282,7 @@ class TestPicturePipeline:
         text = client.get(point.get_absolute_url()).text
 
         assert '<circle cx="100" cy="100"' in text
-        assert "The red ring on the picture marks where BL23 is." in text
+        assert "The red ring marks where BL23 is." in text
 
     def test_decorative_pictures_have_empty_alt(self, client):
         point = make_point()
@@ -302,14 +302,15 @@ def png_header_claiming(width, height):
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
 
 
-def add_picture(client, point, name, content, **fields):
+def add_picture(client, name, content, **fields):
+    """Upload a picture to the library as the admin's add form sends it."""
     data = {
-        "point": point.pk,
         "image": upload(name, content, "image/png"),
         "alt_text": "A picture",
-        "position": 0,
+        "markers-TOTAL_FORMS": 0,
+        "markers-INITIAL_FORMS": 0,
     }
-    return client.post(reverse("admin:points_pointimage_add"), data | fields)
+    return client.post(reverse("admin:points_picture_add"), data | fields)
 
 
 @pytest.mark.parametrize(
@@ -325,19 +326,17 @@ def add_picture(client, point, name, content, **fields):
     ids=["bomb", "too-many-pixels", "text-as-jpg", "svg", "tiff", "png-html-polyglot"],
 )
 def test_hostile_pictures_are_refused_or_neutralised(editor_client, name, content, message):
-    point = make_point()
-
-    response = add_picture(editor_client, point, name, content)
+    response = add_picture(editor_client, name, content)
 
     if message is None:
         # A valid PNG with HTML appended is accepted, but re-encoded from its pixels: the
         # trailing HTML is gone from the stored file.
-        picture = PointImage.objects.get()
+        picture = Picture.objects.get()
         assert b"<script>" not in picture.image.read()
         return
     assert response.status_code == 200
     assert message in response.text
-    assert not PointImage.objects.exists()
+    assert not Picture.objects.exists()
 
 
 def test_an_editor_can_do_the_whole_job_and_nothing_more(editor_client):
@@ -345,7 +344,7 @@ def test_an_editor_can_do_the_whole_job_and_nothing_more(editor_client):
         reverse("admin:points_reference_add"), {"title": "A source", "authors": "", "year": 2020}
     )
     assert add.status_code == 302
-    for name in ["point", "pointimage", "article", "author", "reference", "reviewer", "comment"]:
+    for name in ["point", "picture", "article", "author", "reference", "reviewer", "comment"]:
         assert editor_client.get(reverse(f"admin:points_{name}_changelist")).status_code == 200
     assert editor_client.get(reverse("admin:auth_user_add")).status_code == 403
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403

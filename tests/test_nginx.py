@@ -65,7 +65,7 @@ def test_nginx_serves_files_itself_refuses_large_bodies_and_passes_the_host(ngin
     # A file collectstatic did not write: whitenoise (in gunicorn) has never heard of it.
     (Path(env["STATIC_ROOT"]) / "only-nginx.css").write_text("body{}")
     picture = next(Path(env["MEDIA_ROOT"]).rglob("*.webp")).relative_to(env["MEDIA_ROOT"])
-    (Path(env["MEDIA_ROOT"]) / "points" / "notes.html").write_text("<script>alert(1)</script>")
+    (Path(env["MEDIA_ROOT"]) / "pictures" / "notes.html").write_text("<script>alert(1)</script>")
 
     with urllib.request.urlopen(base + "/static/only-nginx.css") as static:  # noqa: S310
         assert static.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -74,7 +74,7 @@ def test_nginx_serves_files_itself_refuses_large_bodies_and_passes_the_host(ngin
         assert media.headers["Content-Type"] == "image/webp"
         assert media.headers["X-Content-Type-Options"] == "nosniff"
         assert media.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-    assert timed_get(front.port, "/media/points/notes.html")[0] == 404
+    assert timed_get(front.port, "/media/pictures/notes.html")[0] == 404
     assert timed_get(front.port, "/media/..%2f..%2fmanage.py")[0] in {400, 404}
 
     # A body over client_max_body_size is refused by nginx, before the site sees it.

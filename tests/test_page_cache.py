@@ -24,6 +24,7 @@ from points.models import (
     Comment,
     CommentStatus,
     Disclaimer,
+    PictureMarker,
     Point,
     PointReference,
     Reference,
@@ -155,7 +156,7 @@ def test_changing_a_related_row_shows_the_change_on_every_page(client, point):
     for url in urls:
         client.get(url)
 
-    image = point.images.get()
+    image = point.pictures.get().picture
     image.alt_text = "New alt text"
     image.save()
     Disclaimer.objects.create(short_notice="A brand new notice.", body="Body.")
@@ -327,7 +328,7 @@ def test_a_range_of_a_static_file_is_sent_as_it_is(settings):
 
 
 def test_pictures_are_not_gzipped_again(client, point):
-    picture = point.images.get().image.url
+    picture = point.pictures.get().picture.image.url
 
     response = client.get(picture, HTTP_ACCEPT_ENCODING="gzip")
 
@@ -440,7 +441,7 @@ class TestNeverStale:
         client.get(point.get_absolute_url())
         point.summary = "A corrected summary."
         point.save()
-        image = point.images.first()
+        image = point.pictures.first().picture
         image.alt_text = "A better description"
         image.save()
 
@@ -592,7 +593,9 @@ def a_row_of_each(point):
     point.conditions.add(make_condition())
     rows = [
         point,
-        point.images.get(),
+        point.pictures.get(),
+        point.pictures.get().picture,
+        PictureMarker.objects.create(picture=point.pictures.get().picture, point=point, x=5, y=5),
         point.aliases.create(name="UB23"),
         point.conditions.get(),
         reference,

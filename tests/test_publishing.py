@@ -283,11 +283,22 @@ class TestRelatedItemsAndPictures:
         assert "change-related" in html  # changing the source itself stays
         assert reference.title in html
 
-    def test_the_picture_is_shown_and_alt_text_has_room(self, editor_client, point):
-        image = point.images.get()
+    def test_a_points_picture_is_shown_and_opens_in_the_library(self, editor_client, point):
+        picture = point.pictures.get().picture
 
         _, html = change_form_and_html(editor_client, point)
 
-        assert '<textarea name="images-0-alt_text" cols="40" rows="3"' in html
+        library_url = reverse("admin:points_picture_change", args=[picture.pk])
+        assert f'<a href="{library_url}"><img src="{picture.image.url}"' in html
+        assert f"Open “{picture}” in the library" in html
+        assert "delete-related" not in html  # not deleted from the whole site from here
         assert "Currently:" not in html
-        assert f'<img src="{image.image.url}" alt="Open the current picture"' in html
+
+    def test_the_library_shows_the_picture_and_alt_text_has_room(self, editor_client, point):
+        picture = point.pictures.get().picture
+
+        _, html = change_form_and_html(editor_client, picture)
+
+        assert '<textarea name="alt_text" cols="40" rows="3"' in html
+        assert "Currently:" not in html
+        assert f'<img src="{picture.image.url}" alt="Open the current picture"' in html

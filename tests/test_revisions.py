@@ -16,12 +16,13 @@ from django.utils import timezone
 from reversion.models import Version
 
 from points import trash
-from points.models import Article, Comment, PendingChange, Point
+from points.models import Article, Comment, PendingChange, Picture, Point
 from tests.factories import (
     make_article,
     make_author,
     make_comment,
     make_image,
+    make_picture,
     make_point,
     make_section,
     png_bytes,
@@ -70,8 +71,8 @@ def test_each_admin_save_is_a_revision_with_its_editor_and_note(edited_point, ed
     assert second.revision.comment == "Clearer steps"
     assert first.revision.comment == ""
     assert second.field_dict["how_to_find"] == "Find the top of the hip bone."
-    # The point's picture is recorded with it.
-    assert second.revision.version_set.filter(content_type__model="pointimage").count() == 1
+    # Which library picture the point shows is recorded with it.
+    assert second.revision.version_set.filter(content_type__model="pointpicture").count() == 1
 
 
 def test_history_names_exactly_the_fields_that_changed(editor_client, edited_point):
@@ -156,7 +157,7 @@ def test_restoring_asks_first_then_makes_the_old_version_current_for_readers(
     assert len(versions_of(edited_point)) == 4  # a new version: the restore can be undone
     assert versions_of(edited_point)[-1].revision.comment.startswith("Restored version 2 (")
     assert "Find the waist." in client.get(page).text
-    assert edited_point.images.count() == 1
+    assert edited_point.pictures.count() == 1
 
 
 def test_a_restore_can_be_undone(editor_client, edited_point):
@@ -169,31 +170,41 @@ def test_a_restore_can_be_undone(editor_client, edited_point):
     assert edited_point.how_to_find == "Find the top of the hip bone."
 
 
-def test_restoring_removes_pictures_added_since_and_keeps_them_in_the_trash(editor_client, point):
-    save(editor_client, point)
-    old = versions_of(point)[0]
-    with reversion.create_revision():
-        added = make_image(point, alt_text="A newer picture")
-    editor_client.post(reverse("admin:points_point_restore", args=[point.pk, old.pk]))
-
-    assert list(point.images.values_list("alt_text", flat=True)) == ["BL23 beside the spine"]
-    assert default_storage.exists(added.image.name)
+def shown_alt_texts(point):
+    return list(point.pictures.values_list("picture__alt_text", flat=True))
 
 
-def test_a_picture_a_restore_removes_stays_in_the_trash_for_30_days_however_old_it_is(
-    editor_client, editor, point
+def test_restoring_takes_off_pictures_shown_since_and_leaves_them_in_the_library(
+    editor_client, point
 ):
     save(editor_client, point)
     old = versions_of(point)[0]
     with reversion.create_revision():
-        added = make_image(point, alt_text="A newer picture")
+        added = make_image(point, alt_text="A newer picture", position=1)
+    editor_client.post(reverse("admin:points_point_restore", args=[point.pk, old.pk]))
+
+    assert shown_alt_texts(point) == ["BL23 beside the spine"]
+    assert Picture.objects.filter(pk=added.pk).exists()
+    assert default_storage.exists(added.image.name)
+    assert trash.deleted_items() == []  # nothing was deleted but the point's use of it
+
+
+def test_a_picture_a_restore_takes_off_stays_in_the_library_with_its_files_for_good(
+    editor_client, editor, point, django_capture_on_commit_callbacks
+):
+    save(editor_client, point)
+    old = versions_of(point)[0]
+    with reversion.create_revision():
+        added = make_image(point, alt_text="A newer picture", position=1)
 
     with time_machine.travel(timezone.now() + timedelta(days=40), tick=False):
         editor_client.force_login(editor)
         editor_client.post(reverse("admin:points_point_restore", args=[point.pk, old.pk]))
-        call_command("purge_trash", verbosity=0)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("purge_trash", verbosity=0)
 
-        assert [item.version.object_repr for item in trash.deleted_items()] == ["A newer picture"]
+        assert trash.deleted_items() == []
+    assert Picture.objects.filter(pk=added.pk).exists()
     assert all(default_storage.exists(name) for name in stored_names(added))
 
 
@@ -212,72 +223,77 @@ def served(client, name):
     return response.status_code == 200
 
 
-def test_a_picture_replaced_by_mistake_comes_back_with_its_files_on_restore(
+def test_a_picture_replaced_by_mistake_in_the_library_comes_back_with_its_files_on_restore(
     editor_client, client, point, django_capture_on_commit_callbacks
 ):
-    old = point.images.get()
-    save(editor_client, point)
-    before = versions_of(point)[-1]
+    picture = point.pictures.get().picture
+    old_url, old_names = picture.image.url, stored_names(picture)
+    save(editor_client, picture)
+    before = versions_of(picture)[-1]
     with django_capture_on_commit_callbacks(execute=True):
-        save(editor_client, point, **{"images-0-image": upload("new.png", png_bytes((60, 40)))})
-    replaced = versions_of(point)[-1]
-    new = point.images.get()
-    assert new.image.name != old.image.name
-    assert old.image.name not in client.get(point.get_absolute_url()).text
+        save(editor_client, picture, image=upload("new.png", png_bytes((60, 40))))
+    replaced = versions_of(picture)[-1]
+    picture.refresh_from_db()
+    new_url, new_names = picture.image.url, stored_names(picture)
+    assert new_names[0] != old_names[0]
+    assert old_url not in client.get(point.get_absolute_url()).text
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = restore_version(editor_client, point, before)
+        response = restore_version(editor_client, picture, before)
 
     assert response.status_code == 302
-    page = client.get(point.get_absolute_url()).text
-    assert old.image.url in page
-    assert new.image.url not in page
-    assert all(served(client, name) for name in stored_names(old))
+    page = client.get(point.get_absolute_url()).text  # every page showing it shows it again
+    assert old_url in page
+    assert new_url not in page
+    assert all(served(client, name) for name in old_names)
     # Undoing the restore brings the new picture back, files and all.
     with django_capture_on_commit_callbacks(execute=True):
-        restore_version(editor_client, point, replaced)
-    assert new.image.url in client.get(point.get_absolute_url()).text
-    assert all(served(client, name) for name in stored_names(new))
+        restore_version(editor_client, picture, replaced)
+    assert new_url in client.get(point.get_absolute_url()).text
+    assert all(served(client, name) for name in new_names)
 
 
 def test_a_picture_can_be_replaced_again_after_a_restore(
     editor_client, client, point, django_capture_on_commit_callbacks
 ):
-    old = point.images.get()
-    save(editor_client, point)
-    before = versions_of(point)[-1]
+    picture = point.pictures.get().picture
+    old_names = stored_names(picture)
+    save(editor_client, picture)
+    before = versions_of(picture)[-1]
     with django_capture_on_commit_callbacks(execute=True):
-        save(editor_client, point, **{"images-0-image": upload("second.png")})
-        restore_version(editor_client, point, before)
-        save(editor_client, point, **{"images-0-image": upload("third.png", png_bytes((50, 50)))})
+        save(editor_client, picture, image=upload("second.png"))
+        restore_version(editor_client, picture, before)
+        save(editor_client, picture, image=upload("third.png", png_bytes((50, 50))))
 
-    third = point.images.get()
-    assert third.image.name not in stored_names(old)
+    third = Picture.objects.get()
+    assert third.image.name not in old_names
     assert (third.width, third.height) == (50, 50)
     assert third.image.url in client.get(point.get_absolute_url()).text
     assert all(served(client, name) for name in stored_names(third))
-    # Every picture this point showed is still in its history.
+    # Every file this picture had is still in its history.
     with django_capture_on_commit_callbacks(execute=True):
-        assert restore_version(editor_client, point, before).status_code == 302
-    assert point.images.get().image.name == old.image.name
+        assert restore_version(editor_client, picture, before).status_code == 302
+    assert Picture.objects.get().image.name == old_names[0]
 
 
-def test_an_authors_replaced_photo_comes_back_on_restore(
-    editor_client, client, django_capture_on_commit_callbacks
-):
-    author = make_author(photo=upload("one.png"), photo_alt_text="Paul smiling")
-    old_name = author.photo.name
+def test_an_authors_changed_photo_comes_back_on_restore(editor_client, client):
+    one = make_picture(alt_text="Paul smiling")
+    two = make_picture(alt_text="Paul at his desk")
+    author = make_author(picture=one)
+    make_article(author=author)
     save(editor_client, author)
     before = versions_of(author)[-1]
-    with django_capture_on_commit_callbacks(execute=True):
-        save(editor_client, author, photo=upload("two.png"))
+    save(editor_client, author, picture=two.pk)
+    assert two.image.url in client.get(author.get_absolute_url()).text
 
-    with django_capture_on_commit_callbacks(execute=True):
-        restore_version(editor_client, author, before)
+    restore_version(editor_client, author, before)
 
     author.refresh_from_db()
-    assert author.photo.name == old_name
-    assert served(client, old_name)
+    assert author.picture == one
+    page = client.get(author.get_absolute_url()).text
+    assert one.image.url in page
+    assert two.image.url not in page
+    assert Picture.objects.count() == 2  # both stay in the library
 
 
 def test_restoring_an_old_address_keeps_the_newer_one_working(editor_client, client, point):
@@ -308,17 +324,18 @@ def test_restoring_a_slug_now_used_by_another_point_changes_nothing(editor_clien
 
 
 def test_restoring_a_picture_whose_file_is_gone_changes_nothing(editor_client, point):
-    save(editor_client, point, how_to_find="Old steps.")
-    first = versions_of(point)[0]
-    save(editor_client, point, how_to_find="New steps.")
-    default_storage.delete(point.images.get().image.name)
+    picture = point.pictures.get().picture
+    save(editor_client, picture, caption="Old caption.")
+    first = versions_of(picture)[0]
+    save(editor_client, picture, caption="New caption.", image=upload("new.png"))
+    default_storage.delete(first.field_dict["image"].name)
 
-    response = editor_client.post(reverse("admin:points_point_restore", args=[point.pk, first.pk]))
+    response = restore_version(editor_client, picture, first)
 
     assert response.status_code == 409
     assert "is no longer stored" in response.text
-    point.refresh_from_db()
-    assert point.how_to_find == "New steps."
+    picture.refresh_from_db()
+    assert picture.caption == "New caption."
 
 
 def test_restoring_a_section_linking_a_deleted_point_changes_nothing(editor_client, point):
@@ -447,25 +464,23 @@ def test_history_numbers_the_versions_and_writes_dates_one_way_with_seconds(
 
 
 def test_compare_shows_pictures_not_file_names(editor_client, point):
-    save(editor_client, point)
-    image = point.images.get()
-    image.alt_text = "BL23 from behind"
-    image.image = upload()
-    image.save()
-    save(editor_client, point)
-    first, *_, second = versions_of(point)
+    picture = point.pictures.get().picture
+    save(editor_client, picture)
+    save(editor_client, picture, alt_text="BL23 from behind", image=upload())
+    first, *_, second = versions_of(picture)
+    picture.refresh_from_db()
 
     response = editor_client.get(
-        reverse("admin:points_point_compare", args=[point.pk]),
+        reverse("admin:points_picture_compare", args=[picture.pk]),
         {"old": first.pk, "new": second.pk},
     )
 
     text = response.text
     assert "BL23 beside the spine" in text
     assert "BL23 from behind" in text
-    assert f'src="{image.image.url}"' in text
-    assert ">points/" not in text
-    assert "jpg<" not in text
+    assert f'src="{picture.image.url}"' in text
+    assert ">pictures/" not in text
+    assert "png<" not in text
 
 
 def test_restores_are_in_the_admin_log_and_recent_actions(editor_client, edited_point):
@@ -477,3 +492,91 @@ def test_restores_are_in_the_admin_log_and_recent_actions(editor_client, edited_
     assert (entry.object_repr, entry.action_flag) == (str(edited_point), CHANGE)
     assert entry.change_message == "Restored version 2 (27 November 2026, 14:10:05, by edith)."
     assert "Restored version 2" in editor_client.get(reverse("admin:index")).text
+
+
+# A point's pictures from the library, in its history.
+
+
+@pytest.fixture
+def repictured_point(editor_client, point):
+    """BL23 saved showing its own picture (version 1), then showing a picture of the side from
+    the library instead (version 2)."""
+    Picture.objects.update(title="BL23 beside the spine")
+    side = make_picture(title="BL23 from the side", alt_text="BL23 seen from the side")
+    save(editor_client, point)
+    save(
+        editor_client,
+        point,
+        **{
+            "pictures-0-DELETE": "on",
+            "pictures-TOTAL_FORMS": "2",
+            "pictures-1-picture": str(side.pk),
+            "pictures-1-position": "1",
+        },
+    )
+    return point
+
+
+def test_restoring_a_point_puts_back_the_library_pictures_it_showed(
+    editor_client, client, repictured_point
+):
+    *_, first, second = versions_of(repictured_point)
+    own, side = Picture.objects.order_by("pk")
+    assert [use.picture for use in repictured_point.pictures.all()] == [side]
+    assert own.image.url not in client.get(repictured_point.get_absolute_url()).text
+
+    response = restore_version(editor_client, repictured_point, first)
+
+    assert response.status_code == 302
+    assert [use.picture for use in repictured_point.pictures.all()] == [own]
+    page = client.get(repictured_point.get_absolute_url()).text
+    assert own.image.url in page
+    assert side.image.url not in page
+    assert list(Picture.objects.order_by("pk")) == [own, side]  # the library keeps both
+    # And undone: the side view again.
+    restore_version(editor_client, repictured_point, second)
+    assert [use.picture for use in repictured_point.pictures.all()] == [side]
+
+
+def test_history_says_which_pictures_a_point_showed_in_words(editor_client, repictured_point):
+    text = editor_client.get(history_url(repictured_point)).text
+
+    assert "Pictures: added “BL23 from the side” on BL23." in text
+    assert "Pictures: removed “BL23 beside the spine” on BL23." in text
+    assert "object (" not in text
+
+
+def test_compare_shows_a_points_pictures_in_words(editor_client, repictured_point):
+    *_, first, second = versions_of(repictured_point)
+
+    response = editor_client.get(
+        reverse("admin:points_point_compare", args=[repictured_point.pk]),
+        {"old": first.pk, "new": second.pk},
+    )
+
+    text = response.text
+    [pictures] = [inline for inline in response.context["inlines"] if inline.label == "Pictures"]
+    assert [(name, state) for name, state, _ in pictures.differing] == [
+        ("“BL23 beside the spine” on BL23", "removed"),
+        ("“BL23 from the side” on BL23", "added"),
+    ]
+    assert "<h2>Pictures</h2>" in text
+    assert '“BL23 from the side” on BL23 <span class="inline-state inline-added">' in text
+    assert '<td class="new">BL23 from the side</td>' in text  # the picture, by its name
+    assert "object (" not in text
+
+
+def test_restoring_a_version_showing_a_picture_deleted_since_changes_nothing(
+    editor_client, repictured_point
+):
+    *_, first, _ = versions_of(repictured_point)
+    own, side = Picture.objects.order_by("pk")
+    editor_client.post(reverse("admin:points_picture_delete", args=[own.pk]), {"post": "yes"})
+    assert not Picture.objects.filter(pk=own.pk).exists()  # no point showed it any more
+
+    response = restore_version(editor_client, repictured_point, first)
+
+    assert response.status_code == 409
+    assert "links to “BL23 beside the spine”, which has been deleted" in response.text
+    assert "Recover it from the trash first" in response.text
+    assert [use.picture for use in repictured_point.pictures.all()] == [side]

@@ -23,7 +23,15 @@ from PIL import Image
 
 from points.validators import keep_old_files
 from scripts.harness import free_port, throwaway_env
-from tests.factories import gps_jpeg_bytes, make_author, make_image, make_point, upload
+from tests.factories import (
+    gps_jpeg_bytes,
+    make_author,
+    make_image,
+    make_picture,
+    make_point,
+    png_bytes,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,12 +144,15 @@ def test_an_authors_photo_goes_to_the_bucket_without_its_gps_position(s3_storage
     s3, bucket = s3_storage
 
     author = make_author(
-        photo=upload("me.jpg", gps_jpeg_bytes(), "image/jpeg"), photo_alt_text="Me"
+        picture=make_picture(image=upload("me.jpg", gps_jpeg_bytes(), "image/jpeg"))
     )
 
-    assert keys(s3, bucket) == {author.photo.name}
-    body = s3.get_object(Bucket=bucket, Key=author.photo.name)["Body"].read()
-    assert not Image.open(io.BytesIO(body)).getexif()
+    photo = author.picture
+    assert keys(s3, bucket) == names(photo)  # the photo and its rendition, like any picture
+    assert photo.image.name.startswith("pictures/")
+    for key in names(photo):
+        body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+        assert not Image.open(io.BytesIO(body)).getexif()
 
 
 def test_a_replaced_picture_leaves_no_object_behind(s3_storage, django_capture_on_commit_callbacks):
@@ -159,7 +170,12 @@ def test_a_replaced_picture_leaves_no_object_behind(s3_storage, django_capture_o
 
 def test_deleting_a_picture_deletes_its_objects(s3_storage, django_capture_on_commit_callbacks):
     s3, bucket = s3_storage
-    picture = make_image(make_point())
+    point = make_point()
+    picture = make_image(point)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        point.delete()  # the point no longer uses it; it stays in the library
+    assert keys(s3, bucket) == names(picture)
 
     with django_capture_on_commit_callbacks(execute=True):
         picture.delete()
@@ -177,16 +193,23 @@ def test_purge_trash_removes_the_objects_nothing_needs_from_the_bucket(
         picture.image = upload("second.png")
         picture.save()  # as in the admin: the old objects stay for the history
     s3.put_object(Bucket=bucket, Key="exports/report.csv", Body=b"a,b")
-    assert keys(s3, bucket) == old | names(picture) | {"exports/report.csv"}
+    # Left in the folders pictures were stored in before the library: one a picture moved into
+    # the library still uses, and one nothing uses.
+    s3.put_object(Bucket=bucket, Key="points/moved.png", Body=png_bytes())
+    s3.put_object(Bucket=bucket, Key="authors/2019/orphan.png", Body=png_bytes())
+    moved = make_picture(image="points/moved.png", width=40, height=30)
+    kept = names(picture) | {"exports/report.csv", "points/moved.png"}
+    assert keys(s3, bucket) == old | kept | {"authors/2019/orphan.png"}
 
     with time_machine.travel(timezone.now() + timedelta(days=2), tick=False):
         dry_run = StringIO()
         call_command("purge_trash", dry_run=True, stdout=dry_run)
-        assert all(key in dry_run.getvalue() for key in old)
-        assert keys(s3, bucket) == old | names(picture) | {"exports/report.csv"}
+        assert all(key in dry_run.getvalue() for key in [*old, "authors/2019/orphan.png"])
+        assert moved.image.name not in dry_run.getvalue()
+        assert keys(s3, bucket) == old | kept | {"authors/2019/orphan.png"}
         call_command("purge_trash", verbosity=0)
 
-    assert keys(s3, bucket) == names(picture) | {"exports/report.csv"}
+    assert keys(s3, bucket) == kept
 
 
 def manage(env, *args):
@@ -222,12 +245,16 @@ def test_backup_and_restore_with_media_in_the_bucket(s3, s3_endpoint, tmp_path):
         "shell",
         "--no-imports",
         "-c",
-        "from points.models import Point\nPoint.objects.all().delete()",
+        "from points.models import Picture, Point\n"
+        "Point.objects.all().delete()\nPicture.objects.all().delete()",
     )
     assert keys(client, bucket) == set()  # the deleted pictures' objects went with them
     restored = manage(env, "restore", backup, "--yes")
 
     assert "Everything matches the backup's manifest" in restored
     assert keys(client, bucket) == uploaded
-    count_pictures = "from points.models import PointImage\nprint(PointImage.objects.count())"
-    assert int(manage(env, "shell", "--no-imports", "-c", count_pictures)) == 10
+    count_pictures = (
+        "from points.models import Picture, PointPicture\n"
+        "print(Picture.objects.count(), PointPicture.objects.count())"
+    )
+    assert manage(env, "shell", "--no-imports", "-c", count_pictures).split() == ["10", "10"]

@@ -116,7 +116,7 @@ def test_point_describes_itself_as_a_medical_web_page(client, site):
     assert page["name"].startswith(point.code)
     assert page["description"] == point.summary
     assert page["lastReviewed"] == "2026-11-01"
-    assert page["image"].startswith("http://testserver/media/points/")
+    assert page["image"].startswith("http://testserver/media/pictures/")
     assert [crumb["name"] for crumb in data["BreadcrumbList"]["itemListElement"]][:2] == [
         "Home",
         "Points",
@@ -136,7 +136,7 @@ def test_pages_carry_link_preview_tags(client, site):
     html = client.get(site["point"].get_absolute_url()).text
 
     assert '<meta property="og:type" content="article">' in html
-    assert re.search(r'<meta property="og:image" content="http://testserver/media/points/', html)
+    assert re.search(r'<meta property="og:image" content="http://testserver/media/pictures/', html)
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert (
         f'<meta property="og:url" content="http://testserver{site["point"].get_absolute_url()}">'

@@ -21,8 +21,10 @@ from points.models import (
     Author,
     Comment,
     Condition,
+    Picture,
+    PictureMarker,
     Point,
-    PointImage,
+    PointPicture,
     PointReference,
     Reference,
     ResultReport,
@@ -34,9 +36,9 @@ from tests.factories import (
     make_comment,
     make_condition,
     make_image,
+    make_picture,
     make_point,
     make_section,
-    upload,
 )
 from tests.pages import change_form
 
@@ -82,7 +84,7 @@ def test_delete_confirmation_says_in_plain_words_where_the_point_is_used(
     )
     assert "Listed under 1 condition: “Sciatica”." in text
     assert "3 approved comments shown on the page." in text
-    assert "Has 2 pictures" in text
+    assert "Shows 2 pictures from the library (they stay in the library)." in text
     assert "recover it there" in text
     assert "object (" not in text
 
@@ -105,27 +107,31 @@ def test_bulk_delete_confirmation_says_where_each_point_is_used(editor_client, l
     assert in_trash(editor_client) == ["BL23 Shenshu"]
 
 
-def test_a_picture_removed_on_the_point_form_goes_to_the_trash(editor_client, point):
-    picture = point.images.get()
+def test_a_picture_removed_on_the_point_form_stays_in_the_library(editor_client, client, point):
+    picture = point.pictures.get().picture
     url, data = change_form(editor_client, point)
 
-    editor_client.post(url, data | {"images-0-DELETE": "on"})
+    editor_client.post(url, data | {"pictures-0-DELETE": "on"})
 
-    assert not point.images.exists()
+    assert not point.pictures.exists()
+    assert Picture.objects.get() == picture
     assert default_storage.exists(picture.image.name)
-    assert in_trash(editor_client) == ["BL23 beside the spine"]
+    assert picture.image.url not in client.get(point.get_absolute_url()).text
+    assert in_trash(editor_client) == []  # nothing was deleted but the point's use of it
 
 
-def test_deleting_a_point_keeps_it_and_its_picture_files_in_the_trash(
+def test_deleting_a_point_keeps_it_in_the_trash_and_its_pictures_in_the_library(
     editor_client, editor, linked_point
 ):
-    files = [image.image.name for image in linked_point.images.all()]
+    pictures = [use.picture for use in linked_point.pictures.all()]
 
     response = delete(editor_client, linked_point)
 
     assert response.status_code == 302
     assert not Point.objects.exists()
-    assert all(default_storage.exists(name) for name in files)
+    assert not PointPicture.objects.exists()
+    assert list(Picture.objects.order_by("pk")) == pictures
+    assert all(default_storage.exists(picture.image.name) for picture in pictures)
     trash_page = editor_client.get(TRASH)
     assert in_trash(editor_client) == ["BL23 Shenshu"]  # its pictures come back with it
     assert editor.username in trash_page.text
@@ -155,7 +161,7 @@ def test_recovering_brings_back_the_section_link_conditions_pictures_and_files(
     editor_client, client, linked_point
 ):
     section = ArticleSection.objects.get()
-    alt_texts = sorted(linked_point.images.values_list("alt_text", flat=True))
+    alt_texts = sorted(linked_point.pictures.values_list("picture__alt_text", flat=True))
     delete(editor_client, linked_point)
     assert not section.points.exists()
 
@@ -164,8 +170,8 @@ def test_recovering_brings_back_the_section_link_conditions_pictures_and_files(
     point = Point.objects.get()
     assert list(section.points.all()) == [point]
     assert [c.name for c in point.conditions.all()] == ["Sciatica"]
-    assert sorted(point.images.values_list("alt_text", flat=True)) == alt_texts
-    assert all(default_storage.exists(image.image.name) for image in point.images.all())
+    assert sorted(point.pictures.values_list("picture__alt_text", flat=True)) == alt_texts
+    assert all(default_storage.exists(use.picture.image.name) for use in point.pictures.all())
     article_page = client.get(section.article.get_absolute_url())
     assert point.get_absolute_url() in article_page.text
     assert in_trash(editor_client) == []
@@ -181,7 +187,8 @@ def test_recovering_when_the_address_is_taken_changes_nothing(editor_client, lin
     assert "was not recovered" in response.text
     assert "“bl23-shenshu”" in response.text
     assert not Point.objects.filter(code="BL23").exists()
-    assert not PointImage.objects.exists()
+    assert not PointPicture.objects.exists()
+    assert Picture.objects.count() == 2  # the library is untouched
 
 
 def test_recovering_twice_says_it_is_back_already(editor_client, linked_point):
@@ -202,16 +209,17 @@ def test_recovering_nonsense_is_refused_with_a_message(editor_client, item):
     assert "not in the trash" in response.text
 
 
-def test_a_deleted_picture_comes_back_with_its_file(editor_client, point):
-    picture = point.images.get()
+def test_a_deleted_picture_comes_back_with_its_file(editor_client):
+    picture = make_picture(title="BL23 beside the spine")
     name = picture.image.name
 
     delete(editor_client, picture)
+    assert not Picture.objects.exists()
     assert default_storage.exists(name)
     assert in_trash(editor_client) == ["BL23 beside the spine"]
     recover(editor_client, picture)
 
-    assert point.images.get().image.name == name
+    assert Picture.objects.get().image.name == name
 
 
 def test_a_deleted_condition_comes_back_linked_to_its_points(editor_client, linked_point):
@@ -258,8 +266,11 @@ def test_the_trash_is_for_editors_only(client, django_user_model, linked_point, 
 def test_purge_trash_forgets_what_was_deleted_over_30_days_ago_with_its_files(
     editor_client, editor, linked_point, django_capture_on_commit_callbacks
 ):
-    files = [image.image.name for image in linked_point.images.all()]
+    in_library = [use.picture.image.name for use in linked_point.pictures.all()]
+    unused = make_picture(title="An old scan")
+    files = [unused.image.name, *(rendition["name"] for rendition in unused.renditions)]
     delete(editor_client, linked_point)
+    delete(editor_client, unused)
     with time_machine.travel(timezone.now() + timedelta(days=31), tick=False):
         editor_client.force_login(editor)
         recent = make_point(code="GB30", slug="gb30-huantiao")
@@ -270,6 +281,8 @@ def test_purge_trash_forgets_what_was_deleted_over_30_days_ago_with_its_files(
 
         assert in_trash(editor_client) == [str(recent)]
     assert not any(default_storage.exists(name) for name in files)
+    # The deleted point's pictures are still in the library, and so are their files.
+    assert all(default_storage.exists(name) for name in in_library)
 
 
 def test_purge_trash_keeps_the_promised_30_days():
@@ -292,15 +305,16 @@ def test_a_deleted_article_comes_back_with_its_sections_and_their_links(
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
-def test_a_deleted_author_comes_back_with_the_photo_file(editor_client):
-    author = make_author(photo=upload(), photo_alt_text="Paul smiling")
-    name = author.photo.name
+def test_a_deleted_author_comes_back_with_their_photo(editor_client):
+    photo = make_picture(alt_text="Paul smiling")
+    author = make_author(picture=photo)
 
     delete(editor_client, author)
-    assert default_storage.exists(name)
+    assert Picture.objects.get() == photo  # the photo stays in the library
+    assert default_storage.exists(photo.image.name)
     recover(editor_client, author)
 
-    assert Author.objects.get().photo.name == name
+    assert Author.objects.get().picture == photo
 
 
 def test_an_author_who_wrote_articles_cannot_be_deleted(editor_client):
@@ -515,3 +529,171 @@ def test_a_comment_replied_to_by_an_editor_since_removed_comes_back_unsigned(
     assert response.status_code == 302
     comment = Comment.objects.get()
     assert (comment.reply, comment.replied_by) == ("Thanks!", None)
+
+
+# The picture library: a point's markers go and come back with it; a picture in use stays.
+
+
+@pytest.fixture
+def marked_point(point):
+    """BL23 on its own picture, marked there on both sides of the spine, and marked on a
+    shared picture of the lower back that GB30's page shows."""
+    own = point.pictures.get().picture
+    PictureMarker.objects.create(picture=own, point=point, x=30, y=50)
+    PictureMarker.objects.create(picture=own, point=point, x=70, y=50)
+    other = make_point(code="GB30", slug="gb30-huantiao")
+    shared = make_image(other, title="The lower back", marker_x=20, marker_y=80)
+    PictureMarker.objects.create(picture=shared, point=point, x=40, y=60)
+    return point
+
+
+def markers_of(point):
+    return sorted(
+        PictureMarker.objects.filter(point_id=point.pk).values_list("pk", "picture_id", "x", "y")
+    )
+
+
+def test_a_points_markers_go_to_the_trash_with_it_and_come_back_with_its_pictures(
+    editor_client, client, marked_point
+):
+    markers = markers_of(marked_point)
+    uses = list(marked_point.pictures.values_list("pk", "picture_id", "position"))
+    library = list(Picture.objects.order_by("pk"))
+    other = Point.objects.get(code="GB30")
+    assert "Grey rings mark other points: BL23." in client.get(other.get_absolute_url()).text
+
+    response = delete(editor_client, marked_point)
+
+    assert response.status_code == 302
+    assert markers_of(marked_point) == []
+    assert not PointPicture.objects.filter(point_id=marked_point.pk).exists()
+    assert PictureMarker.objects.filter(point=other).count() == 1  # others' markers stay
+    assert list(Picture.objects.order_by("pk")) == library  # the library keeps every picture
+    assert "Grey rings" not in client.get(other.get_absolute_url()).text
+    assert in_trash(editor_client) == ["BL23 Shenshu"]  # not its markers, one by one
+
+    recover(editor_client, marked_point)
+
+    assert markers_of(marked_point) == markers
+    assert list(marked_point.pictures.values_list("pk", "picture_id", "position")) == uses
+    assert list(Picture.objects.order_by("pk")) == library
+    page = client.get(marked_point.get_absolute_url()).text
+    assert "The red rings mark where BL23 is." in page
+    other_page = client.get(other.get_absolute_url()).text
+    assert "Grey rings mark other points: BL23." in other_page
+
+
+def test_the_point_delete_page_says_its_pictures_stay_and_its_markers_go(
+    editor_client, marked_point
+):
+    response = editor_client.get(reverse("admin:points_point_delete", args=[marked_point.pk]))
+
+    assert "Shows 1 picture from the library (it stays in the library)." in response.text
+    assert "Marked by 3 markers on pictures, which go with it." in response.text
+    assert "its pictures, their markers" in response.text
+
+
+def test_a_picture_shown_by_a_point_or_an_author_cannot_be_deleted(editor_client, point):
+    picture = point.pictures.get().picture
+    author = make_author(name="Paul", picture=picture)
+    url = reverse("admin:points_picture_delete", args=[picture.pk])
+
+    page = editor_client.get(url)
+    response = editor_client.post(url, {"post": "yes"})
+
+    for answer in (page, response):
+        assert answer.context["title"] == f"“{picture}” cannot be deleted yet"
+        assert f"“{picture}” is still shown by these pages" in answer.text
+        point_url = reverse("admin:points_point_change", args=[point.pk])
+        author_url = reverse("admin:points_author_change", args=[author.pk])
+        assert answer.text.count(f'<a href="{point_url}">{point}</a>') == 1
+        assert answer.text.count(f'<a href="{author_url}">Paul</a>') == 1
+        assert "protected related objects" not in answer.text
+        assert "Yes, delete it" not in answer.text
+    assert Picture.objects.get() == picture
+    assert point.pictures.exists()
+    assert in_trash(editor_client) == []
+
+
+def test_bulk_deleting_pictures_in_use_names_the_pages_and_deletes_none(editor_client, point):
+    used = point.pictures.get().picture
+    unused = make_picture(title="An old scan")
+
+    response = editor_client.post(
+        reverse("admin:points_picture_changelist"),
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
+    )
+
+    assert response.context["title"] == "2 pictures cannot be deleted yet"
+    assert f"“{used}” is still shown by" in response.text
+    url = reverse("admin:points_point_change", args=[point.pk])
+    assert f'<a href="{url}">{point}</a>' in response.text
+    assert Picture.objects.count() == 2
+
+
+def test_a_picture_placed_in_a_text_can_be_deleted_and_the_page_says_where(editor_client, client):
+    picture = make_picture(title="Lower back diagram", alt_text="The lower back from behind")
+    article = make_article(title="Acupressure points for back pain")
+    make_section(
+        article,
+        position=2,
+        heading="Lower Back Points",
+        body=f"Text.\n\n[[picture:{picture.pk}|Where the points are]]",
+    )
+    url = reverse("admin:points_picture_delete", args=[picture.pk])
+
+    confirmation = editor_client.get(url).text
+
+    assert (
+        "Placed in section 2 “Lower Back Points” of “Acupressure points for back pain”: "
+        "readers will see nothing there until it is recovered." in confirmation
+    )
+    assert "Yes, delete it" in confirmation
+    assert picture.image.url in client.get(article.get_absolute_url()).text
+    delete(editor_client, picture)
+    assert not Picture.objects.exists()
+    assert picture.image.url not in client.get(article.get_absolute_url()).text
+
+    recover(editor_client, picture)
+
+    page = client.get(article.get_absolute_url()).text
+    assert picture.image.url in page
+    assert "Where the points are" in page
+
+
+def test_an_unused_picture_goes_to_the_trash_with_its_markers_and_comes_back(editor_client, client):
+    points = [make_point(code=code, slug=code.lower()) for code in ("BL23", "BL52")]
+    picture = make_picture(title="The lower back")
+    for x, point in ((30, points[0]), (70, points[0]), (20, points[1])):
+        PictureMarker.objects.create(picture=picture, point=point, x=x, y=50)
+    markers = sorted(PictureMarker.objects.values_list("pk", "point_id", "x", "y"))
+    confirmation = editor_client.get(reverse("admin:points_picture_delete", args=[picture.pk]))
+    assert "Has 3 markers, which go with it." in confirmation.text
+    assert "with its file and its markers" in confirmation.text
+
+    delete(editor_client, picture)
+
+    assert not PictureMarker.objects.exists()
+    assert in_trash(editor_client) == ["The lower back"]
+    response = recover(editor_client, picture)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:points_picture_change", args=[picture.pk])
+    assert Picture.objects.get().image.name == picture.image.name
+    assert sorted(PictureMarker.objects.values_list("pk", "point_id", "x", "y")) == markers
+    assert in_trash(editor_client) == []
+
+
+def test_a_point_whose_picture_was_deleted_since_waits_for_the_picture(editor_client, point):
+    picture = point.pictures.get().picture
+    delete(editor_client, point)
+    delete(editor_client, picture)  # no point shows it any more
+
+    refused = recover(editor_client, point)
+
+    assert refused.status_code == 409
+    assert f"links to “{picture}”, which has been deleted" in refused.text
+    assert not Point.objects.exists()
+    recover(editor_client, picture)
+    assert recover(editor_client, point).status_code == 302
+    assert Point.objects.get().pictures.get().picture == Picture.objects.get()

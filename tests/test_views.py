@@ -372,9 +372,10 @@ class TestQueryCounts:
             point.aliases.create(name=f"Alias {number}")
             point.conditions.add(make_condition())
             make_section(article, points=[point])
-        # The point and its names, pictures, references, articles' sections and complaints;
-        # its readers' results and a page of comments; the reading order and the disclaimer.
-        with django_assert_num_queries(10):
+        # The point and its names, pictures, their markers, references, articles' sections
+        # and complaints; its readers' results and a page of comments; the reading order and
+        # the disclaimer.
+        with django_assert_num_queries(11):
             response = render_client.get(point.get_absolute_url())
 
         assert all(f"Alias {number}" in response.text for number in range(related))
@@ -385,10 +386,14 @@ class TestQueryCounts:
         for _ in range(sections):
             point = make_point()
             make_image(point)
-            make_image(point)
-            make_section(article, points=[point, make_point()])
-        with django_assert_num_queries(8):
-            render_client.get(article.get_absolute_url())
+            placed = make_image(point, marker_x=10, marker_y=20)
+            body = f"Before.\n\n[[picture:{placed.pk}|Placed here]]\n\nAfter."
+            make_section(article, points=[point, make_point()], body=body)
+        # ... and the pictures all its sections place, with their markers: two queries.
+        with django_assert_num_queries(10):
+            response = render_client.get(article.get_absolute_url())
+
+        assert response.text.count("<figcaption>\n      Placed here") == sections
 
     @pytest.mark.parametrize("points", [1, 12])
     def test_home_and_index(self, render_client, django_assert_num_queries, points):

@@ -1,6 +1,6 @@
-"""The editors' workspace for content: points, pictures, articles, authors, sources and the
-disclaimer. Editors are not programmers: every screen groups its fields, explains them in plain
-words, and shows pictures as thumbnails."""
+"""The editors' workspace for content: points, articles, authors, sources and the disclaimer
+(the picture library is points/admin/pictures.py). Editors are not programmers: every screen
+groups its fields, explains them in plain words, and shows pictures as thumbnails."""
 
 from datetime import timedelta
 
@@ -8,15 +8,15 @@ from django.contrib import admin
 from django.db.models import Count
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from points.admin.drafts import DraftsAdminMixin
 from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
-from points.admin.pictures import PictureChangeForm, PictureForm
+from points.admin.pictures import PointPictureInline, thumbnail
 from points.admin.publishing import PublishingAdminMixin
 from points.admin.revisions import RevisionAdmin
 from points.admin.routines import ROUTINE_FIELDSET, RoutineStepInline
-from points.admin.widgets import KeepsRelatedItems, LabelledTabularInline, PictureWidgets
+from points.admin.widgets import KeepsRelatedItems, LabelledTabularInline
 from points.body_map import FIGURES
 from points.models import (
     Article,
@@ -28,7 +28,6 @@ from points.models import (
     PageRedirect,
     Point,
     PointAlias,
-    PointImage,
     PointReference,
     Reference,
     Reviewer,
@@ -76,63 +75,11 @@ PUBLISHING_FIELDSET = (
 )
 
 
-def thumbnail(image_file, *, alt="", size=80):
-    """A small preview of an uploaded picture for admin lists and inlines."""
-    if not image_file:
-        return "—"
-    return format_html(
-        '<img src="{}" alt="{}" width="{}" class="admin-thumbnail">', image_file.url, alt, size
-    )
-
-
 class PointAliasInline(LabelledTabularInline):
     model = PointAlias
     extra = 1
     verbose_name = "other name or code"
     verbose_name_plural = "Other names and codes (readers can search for these)"
-
-
-# The picture's fields in the order an editor fills them in, after a clickable preview.
-PICTURE_FIELDS = [
-    "marker_preview",
-    "image",
-    "alt_text",
-    "is_decorative",
-    "caption",
-    "credit",
-    ("marker_x", "marker_y"),
-    "position",
-]
-
-
-class PictureFormMixin(PictureWidgets):
-    """A picture's form, wherever it is edited: the picture itself is a click target, and
-    static/admin/marker-picker.js writes the clicked spot, in percent, into the marker fields."""
-
-    form = PictureForm
-    readonly_fields = ["marker_preview"]
-
-    class Media:
-        js = ["admin/marker-picker.js"]
-        css = {"all": ["admin/editor.css"]}
-
-    @admin.display(description="Current picture (click it to mark where the point is)")
-    def marker_preview(self, image):
-        if not image.image:
-            return "Save the picture first, then click on it to mark the point."
-        return format_html(
-            '<img src="{}" alt="{}" width="320" class="marker-picker" data-marker-picker="marker">',
-            image.image.url,
-            image.alt_text,
-        )
-
-
-class PointImageInline(PictureFormMixin, KeepsRelatedItems, admin.StackedInline):
-    model = PointImage
-    extra = 0
-    fields = PICTURE_FIELDS
-    verbose_name = "picture"
-    verbose_name_plural = "Pictures"
 
 
 class PointReferenceInline(LabelledTabularInline):
@@ -162,7 +109,7 @@ class PointAdmin(
     prepopulated_fields = {"slug": ["code", "pinyin"]}
     filter_horizontal = ["conditions"]
     date_hierarchy = "published_at"
-    inlines = [PointAliasInline, PointImageInline, PointReferenceInline]
+    inlines = [PointAliasInline, PointPictureInline, PointReferenceInline]
     readonly_fields = ["map_picker"]
     fieldsets = [
         ("Name", {"fields": ["code", "pinyin", "chinese_name", "english_name", "slug"]}),
@@ -211,10 +158,12 @@ class PointAdmin(
         PUBLISHING_FIELDSET,
     ]
 
-    Media = PictureFormMixin.Media  # the body-map picker uses the same script
+    class Media:
+        js = ["admin/marker-picker.js"]  # the body-map picker
+        css = {"all": ["admin/editor.css"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("images")
+        return super().get_queryset(request).with_pictures()
 
     @admin.display(description="Place on the body map")
     def map_picker(self, point):
@@ -232,24 +181,10 @@ class PointAdmin(
 
     @admin.display(description="Picture")
     def picture(self, point):
-        images = point.images.all()
-        return thumbnail(images[0].image, alt=images[0].alt_text, size=56) if images else "—"
-
-
-@admin.register(PointImage)
-class PointImageAdmin(PictureFormMixin, RevisionAdmin):
-    form = PictureChangeForm
-    list_display = ["preview", "alt_text", "is_decorative", "point", "caption", "position"]
-    list_filter = ["is_decorative", "point"]
-    fields = ["point", *PICTURE_FIELDS]
-    list_display_links = ["preview", "alt_text"]
-    search_fields = ["alt_text", "caption", "credit", "point__code", "point__pinyin"]
-    autocomplete_fields = ["point"]
-    list_select_related = ["point"]
-
-    @admin.display(description="Picture")
-    def preview(self, image):
-        return thumbnail(image.image, alt=image.alt_text)
+        uses = point.pictures.all()
+        return (
+            thumbnail(uses[0].picture.image, alt=uses[0].picture.alt_text, size=56) if uses else "—"
+        )
 
 
 @admin.register(Condition)
@@ -269,7 +204,7 @@ class ConditionAdmin(FormattedTextAdmin, RevisionAdmin):
 class ArticleSectionInline(KeepsRelatedItems, FormattedTextInline, admin.StackedInline):
     model = ArticleSection
     extra = 0
-    fields = ["position", "heading", "body", "figure_caption", "editor_note", "points"]
+    fields = ["position", "heading", "body", "editor_note", "points"]
     autocomplete_fields = ["points"]
     verbose_name_plural = "Sections, in reading order (change the position numbers to reorder)"
 
@@ -318,16 +253,17 @@ class ReviewerAdmin(RevisionAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(PictureWidgets, FormattedTextAdmin, RevisionAdmin):
-    picture_fields = {"photo"}
-    alt_text_fields = {"photo_alt_text"}
+class AuthorAdmin(KeepsRelatedItems, FormattedTextAdmin, RevisionAdmin):
     list_display = ["name", "role", "portrait"]
+    list_select_related = ["picture"]
+    autocomplete_fields = ["picture"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
 
     @admin.display(description="Photo")
     def portrait(self, author):
-        return thumbnail(author.photo, alt=author.photo_alt_text)
+        picture = author.picture
+        return thumbnail(picture.image, alt=picture.alt_text) if picture else "—"
 
 
 @admin.register(Disclaimer)

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 
 from points.models import Article, PendingChange, Point, Status
 from points.page_cache import changes_rolled_back
+from points.revisions import relation_label
 from points.views.articles import ArticlePage
 from points.views.points import PointPage
 
@@ -32,8 +33,8 @@ from points.views.points import PointPage
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
 NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen"}
 NO_NEW_FILES = (
-    "A draft and a preview keep the text, not new picture files. Publish the changes to add "
-    "the picture, or remove it from the form (choose the file again when you publish)."
+    "A draft and a preview keep what the form says, not new picture files. Add the picture to "
+    "the picture library first, then choose it here."
 )
 PUBLIC_PAGES = {Point: PointPage(), Article: ArticlePage()}
 
@@ -337,19 +338,21 @@ def unseen_message(pending, *, saving_draft=False):
 
 def form_problems(context):
     """[(where, message)] for every error of a change form's context: its own fields, then
-    each inline's rows ("Pictures, row 2: Alternative text"), in the order they are shown."""
+    each inline's rows ("Pictures, row 2: Picture"), in the order they are shown."""
     form = context["adminform"].form
     problems = [
         (where(form, name), error) for name, errors in form.errors.items() for error in errors
     ]
     for inline in context.get("inline_admin_formsets", []):
         formset = inline.formset
-        title = inline.opts.verbose_name_plural
-        problems += [(str(title).capitalize(), error) for error in formset.non_form_errors()]
+        # The rows' short name, as the history names them ("Pictures"), not the inline's
+        # title with its instructions.
+        title = relation_label(type(formset.instance), formset.fk.remote_field.get_accessor_name())
+        problems += [(title, error) for error in formset.non_form_errors()]
         for number, row in enumerate(formset.forms, start=1):
             for name, errors in row.errors.items():
                 place = where(row, name)
-                label = f"{str(title).capitalize()}, row {number}" + (f": {place}" if place else "")
+                label = f"{title}, row {number}" + (f": {place}" if place else "")
                 problems += [(label, error) for error in errors]
     return problems
 

@@ -1,11 +1,12 @@
 """Editors' formatted text in the admin: the text box with its help panel and live preview
 (static/admin/formatted-text.js), the preview endpoint the script posts to, and a warning after
-saving when a text links to a point readers cannot open."""
+saving when a text links to a point readers cannot open or places a picture not in the
+library."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminTextareaWidget
 from django.http import JsonResponse
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -34,9 +35,13 @@ class FormattedTextarea(AdminTextareaWidget):
         """The preview of the text as it is, rendered here: it shows without JavaScript, and
         opening a form sends no burst of preview requests (the script asks only as one types)."""
         context = super().get_context(name, value, attrs)
+        if "__prefix__" not in name:  # a row added by "Add another" is renamed by the script
+            context["widget"]["picture_library_url"] = reverse("admin:points_picture_changelist")
         text = context["widget"]["value"] or ""
         if text.strip() and "__prefix__" not in name:
-            html = formatting.prepare(text).render(formatting.PointLinks(), editor=True)
+            html = formatting.prepare(text).render(
+                formatting.PointLinks(), editor=True, pictures=formatting.PlacedPictures()
+            )
             context["widget"]["preview_html"] = mark_safe(html)  # noqa: S308 - nh3 cleaned it
         return context
 
@@ -59,25 +64,41 @@ class FormattedTextAdmin(FormattedTextInline):
         rows = [form.instance]
         for formset in formsets:
             rows += [inline.instance for inline in formset.forms if inline.instance.pk]
-        point_links = formatting.PointLinks()
+        point_links, pictures = formatting.PointLinks(), formatting.PlacedPictures()
         for row in rows:
-            for field, targets in unresolved_links(row, point_links):
+            for field, targets, missing in unresolved_links(row, point_links, pictures):
                 where = (
                     field.verbose_name if row is form.instance else f"{row}: {field.verbose_name}"
                 )
-                messages.warning(request, unresolved_message(where, targets))
+                if targets:
+                    messages.warning(request, unresolved_message(where, targets))
+                if missing:
+                    messages.warning(request, missing_pictures_message(where, missing))
 
 
-def unresolved_links(row, point_links):
-    """[(field, [targets])] for the formatted fields of `row` with point links that do not
-    resolve to a published point."""
+def unresolved_links(row, point_links, pictures):
+    """[(field, [targets], [picture numbers])] for the formatted fields of `row` with point
+    links that do not resolve to a published point, or pictures not in the library."""
     found = []
     for field in row._meta.fields:
         if isinstance(field, FormattedTextField):
             text = getattr(row, field.attname)
-            if "[[" in text and (targets := formatting.prepare(text).unresolved(point_links)):
-                found.append((field, targets))
+            if "[[" not in text:
+                continue
+            prepared = formatting.prepare(text)
+            targets = prepared.unresolved(point_links)
+            missing = prepared.missing_pictures(pictures)
+            if targets or missing:
+                found.append((field, targets, missing))
     return found
+
+
+def missing_pictures_message(where, numbers):
+    names = ", ".join(f"[[picture:{number}]]" for number in numbers)
+    return (
+        f"In “{where}”, {names}: there is no such picture in the picture library, so readers "
+        "see nothing there. Copy the code from the picture's page in the library."
+    )
 
 
 def unresolved_message(where, targets):
@@ -100,9 +121,10 @@ def preview(request):
         return JsonResponse({"error": message}, status=400)
     prepared = formatting.prepare.__wrapped__(text)  # not memoised: every keystroke differs
     point_links = formatting.PointLinks()
+    pictures = formatting.PlacedPictures()
     return JsonResponse(
         {
-            "html": prepared.render(point_links, editor=True),
+            "html": prepared.render(point_links, editor=True, pictures=pictures),
             "unresolved": prepared.unresolved(point_links) if prepared.links else [],
         }
     )

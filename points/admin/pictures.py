@@ -1,13 +1,27 @@
-"""The picture form of the admin, wherever a picture is edited (on its own, or among a point's
-pictures)."""
+"""The picture library in the admin: every picture uploaded once, with what it shows, its focal
+point and its markers, and where it is used; and the choosers points and authors use to take a
+picture from it (with "+" to add one without leaving the page)."""
 
-from django import forms
-from django.utils.html import format_html
+from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils.html import format_html, format_html_join
 
-from points.admin.revisions import ChangeNoteForm
+from points.admin.revisions import ChangeNoteForm, RevisionAdmin
+from points.admin.usage import change_url, picture_text_uses
+from points.admin.widgets import LabelledTabularInline, PictureWidgets
+from points.models import Picture, PictureMarker, PointPicture
 
 
-class PictureForm(forms.ModelForm):
+def thumbnail(image_file, *, alt="", size=80):
+    """A small preview of an uploaded picture for admin lists and inlines."""
+    if not image_file:
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}" class="admin-thumbnail">', image_file.url, alt, size
+    )
+
+
+class PictureForm(ChangeNoteForm):
     """A browser cannot put a chosen file back into a form shown again with something to fix:
     the picture field then says so, naming the file, instead of looking as if it were kept."""
 
@@ -23,5 +37,151 @@ class PictureForm(forms.ModelForm):
             )
 
 
-class PictureChangeForm(PictureForm, ChangeNoteForm):
-    """A picture edited on its own page, where a save is a revision with the editor's note."""
+class PictureMarkerInline(LabelledTabularInline):
+    model = PictureMarker
+    extra = 1
+    autocomplete_fields = ["point"]
+    verbose_name = "marker"
+    verbose_name_plural = (
+        "Markers: where points are on this picture (choose the point, then click the picture "
+        "above; a point may have several markers)"
+    )
+
+
+class UseFilter(admin.SimpleListFilter):
+    title = "use"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("used", "Used by a point or an author"), ("unused", "Not used by either")]
+
+    def queryset(self, request, queryset):
+        in_use = Q(point_use_count__gt=0) | Q(author_count__gt=0)
+        if self.value() == "used":
+            return queryset.filter(in_use)
+        if self.value() == "unused":
+            return queryset.exclude(in_use)
+        return queryset
+
+
+@admin.register(Picture)
+class PictureAdmin(PictureWidgets, RevisionAdmin):
+    form = PictureForm
+    list_display = ["preview", "title", "alt_text", "used_by", "credit", "uploaded_at"]
+    list_display_links = ["preview", "title"]
+    list_filter = [UseFilter, "is_decorative"]
+    search_fields = [
+        *["title", "alt_text", "caption", "credit", "licence"],
+        *["markers__point__code", "markers__point__pinyin", "point_uses__point__code"],
+    ]
+    date_hierarchy = "uploaded_at"
+    inlines = [PictureMarkerInline]
+    readonly_fields = ["picker", "where_used", "placing"]
+    fieldsets = [
+        (None, {"fields": ["picker", "image", "title"]}),
+        ("What it shows", {"fields": ["alt_text", "is_decorative", "caption"]}),
+        ("Who made it", {"fields": ["credit", "licence"]}),
+        (
+            "Focal point",
+            {
+                "fields": [("focal_x", "focal_y")],
+                "description": "The part that must stay in view when the picture is cropped "
+                "(a face, a marked point): choose “Focal point” above the picture, then click "
+                "it. Empty means the centre.",
+            },
+        ),
+        ("Where it is used", {"fields": ["where_used", "placing"]}),
+    ]
+
+    class Media:
+        js = ["admin/picture-picker.js"]
+        css = {"all": ["admin/editor.css"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                point_use_count=Count("point_uses", distinct=True),
+                author_count=Count("authors", distinct=True),
+            )
+        )
+
+    @admin.display(description="Picture")
+    def preview(self, picture):
+        return thumbnail(picture.image, alt=picture.alt_text)
+
+    @admin.display(description="Used by")
+    def used_by(self, picture):
+        parts = []
+        if picture.point_use_count:
+            parts.append(f"{picture.point_use_count} point{'s' * (picture.point_use_count != 1)}")
+        if picture.author_count:
+            parts.append(f"{picture.author_count} author{'s' * (picture.author_count != 1)}")
+        return ", ".join(parts) or "Not used by a point or an author"
+
+    @admin.display(description="Current picture")
+    def picker(self, picture):
+        if not picture.image:
+            return "Save the picture first; then you can mark its focal point and its points."
+        return format_html(
+            '<img src="{}" alt="{}" width="480" class="marker-picker" data-picture-picker>',
+            picture.image.url,
+            picture.alt_text,
+        )
+
+    @admin.display(description="Used by")
+    def where_used(self, picture):
+        if picture.pk is None:
+            return "Not used yet."
+        items = [
+            (f"The page of {use.point.code} {use.point.pinyin}", change_url(use.point))
+            for use in picture.point_uses.select_related("point")
+        ]
+        items += [(f"The author {author}", change_url(author)) for author in picture.authors.all()]
+        items += [(where, change_url(row)) for where, row in picture_text_uses(picture)]
+        if not items:
+            return "Not used yet."
+        return format_html(
+            "<ul class='where-used'>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a></li>', ((url, text) for text, url in items)
+            ),
+        )
+
+    @admin.display(description="To place it in a text")
+    def placing(self, picture):
+        if picture.pk is None:
+            return "Save the picture first."
+        return format_html(
+            "Write <code>{}</code> on a line of its own in a section or any other long text; "
+            "<code>[[picture:{}|Your caption]]</code> gives it a caption for that place.",
+            picture.placing_code,
+            picture.pk,
+        )
+
+
+class PointPictureInline(LabelledTabularInline):
+    model = PointPicture
+    extra = 0
+    fields = ["preview", "picture", "position"]
+    readonly_fields = ["preview"]
+    autocomplete_fields = ["picture"]
+    verbose_name = "picture"
+    verbose_name_plural = (
+        "Pictures (from the picture library: type to find one, or “+” to upload a new one; "
+        "its markers are set in the library)"
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("picture")
+
+    @admin.display(description="Picture")
+    def preview(self, use):
+        if not use.picture_id:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            change_url(use.picture),
+            thumbnail(use.picture.image, alt=f"Open “{use.picture}” in the library", size=96),
+        )

@@ -2,6 +2,7 @@
 9 “Urinary Bladder 62” of “Acupressure points for back pain”; 3 approved comments" rather
 than Django's raw list of rows."""
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
 from django.db import router
@@ -10,14 +11,16 @@ from django.urls import NoReverseMatch, reverse
 
 from points.models import (
     Article,
+    ArticleSection,
     Author,
     Comment,
     Condition,
+    Picture,
     Point,
-    PointImage,
     Reference,
     Reviewer,
 )
+from points.models.fields import FormattedTextField
 
 
 def names(objs, limit=5):
@@ -61,10 +64,16 @@ def point_usage(point):
         sentences.append(
             f"Listed under {counted(len(conditions), 'condition')}: {names(conditions)}"
         )
-    pictures = point.images.count()
+    pictures = point.pictures.count()
     if pictures:
-        which = "which goes" if pictures == 1 else "which go"
-        sentences.append(f"Has {counted(pictures, 'picture')}, {which} to the trash with it")
+        which = "it stays" if pictures == 1 else "they stay"
+        sentences.append(
+            f"Shows {counted(pictures, 'picture')} from the library ({which} in the library)"
+        )
+    markers = point.picture_markers.count()
+    if markers:
+        which = "which goes" if markers == 1 else "which go"
+        sentences.append(f"Marked by {counted(markers, 'marker')} on pictures, {which} with it")
     aliases = point.aliases.count()
     if aliases:
         sentences.append(f"Has {counted(aliases, 'other name')} readers can search for")
@@ -91,7 +100,33 @@ def condition_usage(condition):
 
 
 def picture_usage(picture):
-    return [f"Shown on the page of “{picture.point}”"]
+    sentences = [
+        f"Placed in {where}: readers will see nothing there until it is recovered"
+        for where, _ in picture_text_uses(picture)
+    ]
+    markers = picture.markers.count()
+    if markers:
+        sentences.append(f"Has {counted(markers, 'marker')}, which go with it")
+    return sentences
+
+
+def picture_text_uses(picture):
+    """[(where, row)] for the formatted texts that place `picture` ([[picture:12]]), e.g.
+    ("section 2 “Lower Back Points” of “Acupressure points…”", the section)."""
+    pattern = rf"\[\[picture:\s*{picture.pk}\s*(\||\]\])"
+    found = []
+    for model in apps.get_app_config("points").get_models():
+        fields = [f for f in model._meta.concrete_fields if isinstance(f, FormattedTextField)]
+        for f in fields:
+            for row in model._base_manager.filter(**{f"{f.attname}__iregex": pattern}):
+                found.append((where_text(row, f), row))
+    return found
+
+
+def where_text(row, field):
+    if hasattr(row, "article") and hasattr(row, "heading"):
+        return f"section {row.position} “{row.heading}” of “{row.article}”"
+    return f"{field.verbose_name} of “{row}”"
 
 
 def reference_usage(reference):
@@ -114,14 +149,22 @@ DESCRIBERS = {
     Article: article_usage,
     Author: author_usage,
     Condition: condition_usage,
-    PointImage: picture_usage,
+    Picture: picture_usage,
     Reference: reference_usage,
     Reviewer: reviewer_usage,
 }
 
 
+# Rows edited on another item's change form (an inline), by the field that leads to it.
+EDITED_ON = {ArticleSection: "article"}
+
+
 # How an item that cannot be deleted is still used, by the kind of item.
-STILL_USED_VERBS = {Reference: "cited by", Author: "named as the author of"}
+STILL_USED_VERBS = {
+    Reference: "cited by",
+    Author: "named as the author of",
+    Picture: "shown by",
+}
 
 
 def still_used_by(obj):
@@ -138,8 +181,11 @@ def still_used_by(obj):
 
 
 def change_url(obj):
+    """The admin address where `obj` is edited: its own change form, or for a row edited on
+    another item's form (a section of an article), that item's."""
     if not admin.site.is_registered(type(obj)):
-        return None
+        parent = EDITED_ON.get(type(obj))
+        return change_url(getattr(obj, parent)) if parent else None
     try:
         return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
     except NoReverseMatch:

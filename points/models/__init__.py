@@ -9,7 +9,7 @@ from points.models.comments import (
 )
 from points.models.disclaimer import Disclaimer
 from points.models.drafts import PendingChange
-from points.models.images import PointImage
+from points.models.pictures import Picture, PictureMarker, PointPicture
 from points.models.points import (
     BodyArea,
     Channel,
@@ -50,9 +50,11 @@ __all__ = [
     "Outcome",
     "PageRedirect",
     "PendingChange",
+    "Picture",
+    "PictureMarker",
     "Point",
     "PointAlias",
-    "PointImage",
+    "PointPicture",
     "PointReference",
     "Posture",
     "Pressure",

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 
 from points.models.fields import FormattedTextField
+from points.models.pictures import Picture
 from points.models.points import Point
 from points.models.publishing import (
     KeepsOldURLs,
@@ -14,7 +15,6 @@ from points.models.publishing import (
 )
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
-from points.validators import PictureField
 
 
 class Author(KeepsOldURLs):
@@ -29,17 +29,15 @@ class Author(KeepsOldURLs):
         help_text='e.g. "President of MisterBack".',
     )
     bio = FormattedTextField(blank=True, help_text="Paragraphs separated by a blank line.")
-    photo = PictureField(
-        upload_to="authors/",
+    picture = models.ForeignKey(
+        Picture,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text="A JPEG, PNG or WebP picture. Location data and other hidden details in the "
-        "file are removed when it is saved.",
-    )
-    photo_alt_text = models.CharField(
-        "photo alternative text",
-        max_length=250,
-        blank=True,
-        help_text="Required when there is a photo, e.g. “Paul Thomas smiling outdoors”.",
+        related_name="authors",
+        verbose_name="photo",
+        help_text="Choose it from the picture library, or add a new one with “+”. Its "
+        "focal point (a face, say) stays in view in the square crop.",
     )
 
     objects = ShownToReadersQuerySet.as_manager()
@@ -53,17 +51,11 @@ class Author(KeepsOldURLs):
     def get_absolute_url(self):
         return reverse("points:author-detail", kwargs={"slug": self.slug})
 
-    def clean(self):
-        if self.photo and not self.photo_alt_text.strip():
-            raise ValidationError(
-                {"photo_alt_text": "Describe the photo for readers who cannot see it."}
-            )
-
 
 class ArticleQuerySet(PublishableQuerySet):
     def with_page_relations(self):
-        public_points = Point.objects.published().prefetch_related("images")
-        return self.select_related("author", "reviewer").prefetch_related(
+        public_points = Point.objects.published().with_pictures()
+        return self.select_related("author__picture", "reviewer").prefetch_related(
             models.Prefetch("citations", ArticleReference.objects.select_related("reference")),
             models.Prefetch(
                 "sections",
@@ -160,10 +152,10 @@ class Article(Publishable):
                 points.setdefault(point.pk, point)
         return list(points.values())
 
-    def first_image(self):
+    def first_picture(self):
         """The first picture of the first linked point that has one, or None."""
-        images = (image for point in self.linked_points() for image in point.images.all())
-        return next(images, None)
+        uses = (use for point in self.linked_points() for use in point.pictures.all())
+        return next((use.picture for use in uses), None)
 
     def reportable_points(self):
         """The points a reader may report a result on in a comment: those the sections link to
@@ -184,14 +176,6 @@ class ArticleSection(models.Model):
         help_text="Shown beside the section: corrections and context, e.g. a point's real channel.",
     )
     points = models.ManyToManyField(Point, related_name="sections", blank=True)
-    figure_caption = models.CharField(
-        "the article's picture caption",
-        max_length=200,
-        blank=True,
-        help_text="The caption the article gave its picture for this section, word for word. "
-        "We do not reproduce the article's pictures: the caption is shown on the card of the "
-        "section's first point, under our diagram, marked as the article's.",
-    )
 
     objects = ShownToReadersQuerySet.as_manager()
 

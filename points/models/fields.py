@@ -6,14 +6,14 @@ from django.db import models
 from points import formatting
 
 
-def percent_field(verbose_name, help_text):
-    """An optional position on a picture, as a percentage of its width or height."""
+def percent_field(verbose_name, help_text, *, optional=True):
+    """A position on a picture, as a percentage of its width or height."""
     return models.DecimalField(
         verbose_name,
         max_digits=5,
         decimal_places=2,
-        null=True,
-        blank=True,
+        null=optional,
+        blank=optional,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=help_text,
     )

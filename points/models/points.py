@@ -100,6 +100,13 @@ class Condition(models.Model):
         return reverse("points:condition-detail", kwargs={"slug": self.slug})
 
 
+def picture_uses():
+    """The prefetch of points' pictures: their uses, each with its picture."""
+    from points.models.pictures import PointPicture  # It imports this module.
+
+    return models.Prefetch("pictures", PointPicture.objects.select_related("picture"))
+
+
 class PointQuerySet(PublishableQuerySet):
     def reading_order(self):
         """(pk, slug, code, position, pinyin) of every published point, in reading order:
@@ -132,19 +139,26 @@ class PointQuerySet(PublishableQuerySet):
             "reviewers": sorted({(name, role) for _, name, role in reviewed if name}),
         }
 
+    def with_pictures(self):
+        """Each point's pictures from the library, in order (one query), for cards and lists."""
+        return self.prefetch_related(picture_uses())
+
     def with_page_relations(self):
         """Everything a point's page shows, fetched in a fixed number of plain queries: its
         names, pictures, references, conditions and the sections of published articles that
         use it. (Plain prefetches cost less to build and run than the same rows as subquery
         annotations: measured, 0.5 ms a prefetch against 1-4 ms an annotation.)"""
         from points.models.articles import Article, ArticleSection  # It imports this module.
+        from points.models.pictures import PictureMarker  # It imports this module.
 
+        markers = PictureMarker.objects.select_related("point")
         sections = ArticleSection.objects.filter(
             article__in=Article.objects.published()
         ).select_related("article")
         return self.select_related("reviewer").prefetch_related(
             "aliases",
-            "images",
+            picture_uses(),
+            models.Prefetch("pictures__picture__markers", markers),
             models.Prefetch("citations", PointReference.objects.select_related("reference")),
             models.Prefetch("sections", sections),
             "conditions",

@@ -20,7 +20,7 @@ class ArticlePage(CommentedPage):
     context_name = "article"
 
     def extra_context(self, request, article):
-        image = article.first_image()
+        image = article.first_picture()
         trail = [("Home", reverse("points:home")), (article.title, article.get_absolute_url())]
         return {
             "og_image": image.image.url if image else None,
@@ -66,7 +66,7 @@ def article_routine_page(request, slug):
 @require_safe
 @cache_public_page
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.select_related("picture"), slug=slug)
     articles = author.articles.published()
     if not articles.exists() and not request.user.is_staff:
         # An author page is public once they have a published article.

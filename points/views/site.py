@@ -32,7 +32,7 @@ MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 @cache_public_page
 def home(request):
     published = Point.objects.published()
-    points = list(published.prefetch_related("images")[:HOME_POINTS])
+    points = list(published.with_pictures()[:HOME_POINTS])
     review = Point.objects.review_summary()
     context = {
         "articles": Article.objects.published().select_related("author")[:5],

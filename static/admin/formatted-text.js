@@ -95,4 +95,33 @@
     }
   });
 
+  // "Place a picture from the library": Django's lookup popup (RelatedObjectLookups.js) puts
+  // the chosen picture's number in the hidden input beside the box and signals it with a
+  // jQuery "change"; its code goes on a line of its own where the cursor is.
+  function placePicture(input) {
+    var box = document.getElementById(input.dataset.pictureFor);
+    if (!box || !input.value) {
+      return;
+    }
+    var code = "[[picture:" + input.value + "]]";
+    var at = box.selectionEnd || box.value.length;
+    var before = box.value.slice(0, at).replace(/\s*$/, "");
+    var after = box.value.slice(at).replace(/^\s*/, "");
+    box.value = (before ? before + "\n\n" : "") + code + (after ? "\n\n" + after : "\n");
+    input.value = "";
+    box.focus();
+    var end = (before ? before.length + 2 : 0) + code.length;
+    box.setSelectionRange(end, end);
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+  }
+
+  // Django's jQuery may load after this script.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(document).on("change", "input[data-picture-for]", function () {
+        placePicture(this);
+      });
+    }
+  });
+
 })();

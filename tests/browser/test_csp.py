@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.factories import png_bytes
@@ -59,9 +60,16 @@ def test_admin_screens_cause_no_csp_violations(watched_page, demo_site, editor_l
     picture = tmp_path / "new-picture.png"
     picture.write_bytes(png_bytes(size=(300, 200)))
     page.get_by_role("button", name=re.compile("Add another picture", re.I)).click()
-    # BL23 has one picture (form 0); the added form is images-1.
-    page.locator("input[name='images-1-image']").set_input_files(picture)
-    page.locator("[name='images-1-alt_text']").fill("A new test picture")
+    # BL23 has one picture (row 0); the added row is pictures-1. Its "+" uploads a new picture
+    # to the library in Django's popup, which puts it in the row when saved.
+    with page.expect_popup() as popup_info:
+        page.locator("#add_id_pictures-1-picture").click()
+    popup = popup_info.value
+    popup.locator("input[name='image']").set_input_files(picture)
+    popup.get_by_label("Alternative text").fill("A new test picture")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_pictures-1-picture")).to_contain_text("new picture")
     page.get_by_role("button", name="Publish changes and keep editing").click()
     page.wait_for_load_state("networkidle")
 

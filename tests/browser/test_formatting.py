@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from points.models import Article
+from points.models import Article, Point
 from tests.browser.checks import accessibility_violations, html_errors
 from tests.browser.conftest import sign_in
 from tests.browser.test_csp import RECORD_VIOLATIONS
@@ -28,6 +28,7 @@ SECTION = (
 
 def test_editor_writes_a_formatted_section_and_readers_get_it(page, demo_site, editor_login):
     article = Article.objects.get()
+    picture = Point.objects.get(code="BL23").pictures.first().picture
     sign_in(page, demo_site, editor_login)
     page.goto(f"{demo_site}/{settings.ADMIN_URL}points/article/{article.pk}/change/")
 
@@ -36,6 +37,12 @@ def test_editor_writes_a_formatted_section_and_readers_get_it(page, demo_site, e
 
     box = page.locator("#id_sections-0-body")
     box.fill(SECTION)
+    # A picture from the library: chosen in Django's lookup window, its code lands in the text.
+    with page.expect_popup() as library:
+        page.locator("#lookup_id_sections-0-body__picture").click()
+    library.value.get_by_role("link", name=picture.title, exact=True).click()
+    expect(box).to_have_value(re.compile(rf"\n\n\[\[picture:{picture.pk}\]\]\n$"))
+    box.fill(box.input_value().replace("]]\n", "|Where the lower back point is]]"))
     preview = page.locator(".formatted-text__preview").filter(has=page.locator("h3"))
     expect(preview.get_by_role("heading", name="Where to press")).to_be_visible()
     expect(preview.get_by_role("link", name="the lower back point")).to_be_visible()
@@ -43,6 +50,7 @@ def test_editor_writes_a_formatted_section_and_readers_get_it(page, demo_site, e
     expect(preview.locator("strong")).to_have_text("gently")
     expect(preview.locator("li")).to_have_count(2)
     expect(preview.locator("mark.unresolved-point")).to_have_text("XX9")
+    expect(preview.locator("figure figcaption")).to_contain_text("Where the lower back point is")
 
     page.get_by_role("button", name="Publish changes", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("Published “")
@@ -54,6 +62,9 @@ def test_editor_writes_a_formatted_section_and_readers_get_it(page, demo_site, e
     expect(section.locator(".prose li")).to_have_count(2)
     expect(section.locator(".prose em").first).to_have_text("slowly")
     expect(section.get_by_text("Not yet: XX9.")).to_be_visible()
+    figure = section.locator(".prose figure")
+    expect(figure.get_by_role("img", name=picture.alt_text)).to_be_visible()
+    expect(figure.locator("figcaption")).to_contain_text("Where the lower back point is")
     toc = page.get_by_role("navigation", name="In this article")
     expect(toc.get_by_role("link", name="Where to press")).to_be_visible()
     assert accessibility_violations(page) == []

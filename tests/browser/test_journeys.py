@@ -40,9 +40,13 @@ def test_editor_changes_a_point_and_sees_it_on_the_public_page(page, demo_site, 
     page.get_by_role("link", name="Points", exact=True).click()
     page.get_by_role("link", name="BL40", exact=True).click()
     page.get_by_label("How to find it").fill("Bend your knee.\nFind the middle of the crease.")
-    page.get_by_label("Alternative text").first.fill("The back of a knee with BL40 marked")
-    page.get_by_role("button", name="Publish changes", exact=True).click()
+    page.get_by_role("button", name="Publish changes and keep editing").click()
     expect(page.locator(".messagelist")).to_contain_text("Published “BL40 Weizhong”")
+    # Its picture's description is corrected in the picture library, for every page using it.
+    page.locator(".field-preview a").first.click()
+    page.get_by_label("Alternative text").fill("The back of a knee with BL40 marked")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
 
     page.goto(f"{demo_site}/points/bl40-weizhong/")
     expect(page.get_by_text("Find the middle of the crease.")).to_be_visible()
@@ -114,14 +118,30 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     page.goto(f"{demo_site}/admin/points/point/?q=GB30")
     page.get_by_role("link", name="GB30", exact=True).click()
 
-    # Click the middle of the picture: the marker fields fill in by themselves.
-    picture = page.locator("img[data-marker-picker=marker]").first
+    # The point's picture opens in the picture library, where its markers are set: choose
+    # the point of the empty marker row, then click the picture where it is.
+    point_form = page.url
+    page.locator(".field-preview a").first.click()
+    expect(page.get_by_role("heading", name="Change picture")).to_be_visible()
+    page.locator(".dynamic-markers .select2-selection").first.click()
+    page.locator(".select2-search__field").fill("GB30")
+    page.locator(".select2-results__option", has_text="GB30").first.click()
+    page.locator(".dynamic-markers input[name$='-x']").first.focus()
+    picture = page.locator("img[data-picture-picker]")
     box = picture.bounding_box()
     picture.click(position={"x": box["width"] / 2, "y": box["height"] / 4})
-    marker_x = float(page.locator("input[name$='marker_x']").first.input_value())
-    marker_y = float(page.locator("input[name$='marker_y']").first.input_value())
+    marker_x = float(page.locator(".dynamic-markers input[name$='-x']").first.input_value())
+    marker_y = float(page.locator(".dynamic-markers input[name$='-y']").first.input_value())
     assert marker_x == pytest.approx(50, abs=1.5)
     assert marker_y == pytest.approx(25, abs=1.5)
+    # The focal point is the first choice above the picture.
+    page.get_by_label("What a click on the picture sets:").select_option(label="Focal point")
+    picture.click(position={"x": box["width"] / 4, "y": box["height"] / 2})
+    assert float(page.locator("input[name='focal_x']").input_value()) == pytest.approx(25, abs=1.5)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".field-where_used")).to_contain_text("The page of GB30")
+    page.goto(point_form)
 
     page.locator("input[name='published_at_0']").fill("2099-01-01")
     page.get_by_label("Yes, take this page off the site").check()
@@ -131,7 +151,7 @@ def test_editor_schedules_a_point_and_marks_its_picture(browser, page, demo_site
     page.get_by_role("link", name="View on site").click()
     expect(page.get_by_text("Scheduled - not public yet.")).to_be_visible()
     expect(page.get_by_text("It goes live on 1 January 2099")).to_be_visible()
-    expect(page.get_by_text("The red ring on the picture marks where GB30 is.")).to_be_visible()
+    expect(page.get_by_text("The red ring marks where GB30 is.")).to_be_visible()
 
     reader = browser.new_context().new_page()
     assert reader.goto(page.url).status == 404

@@ -42,7 +42,7 @@ from django.core.files.storage import FileSystemStorage, default_storage, storag
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from points.models import Article, ArticleSection, Comment, Point, PointImage
+from points.models import Article, ArticleSection, Comment, Picture, Point
 
 MANIFEST_NAME = "manifest.json"
 MEDIA_ARCHIVE_NAME = "media.tar.gz"
@@ -53,7 +53,7 @@ COUNTED_MODELS = {
     "points": Point,
     "articles": Article,
     "article_sections": ArticleSection,
-    "point_images": PointImage,
+    "pictures": Picture,
     "comments": Comment,
 }
 # pg_dump and pg_restore of a large site can take a while; a hung one must not block forever.

@@ -1,9 +1,12 @@
 """Load the seed article and its points from fixtures/ into the database.
 
 Safe to run again: rows are matched on their codes and slugs and updated in place, and a point's
-demo pictures are only added when it has none. `--reset` first deletes all content (not users)
-with its history and the trash, and afterwards removes every picture file the demo does not
-use: nothing deleted can be recovered, so nothing is kept for it.
+demo pictures are only added to the picture library when the point has none. A section whose
+seed picture had a caption places its first point's diagram with that caption after its text
+(`[[picture:12|caption]]`). `--reset` first deletes all content (not users) with its history
+and the trash, and afterwards removes every picture file the demo does not use, in the folders
+pictures were stored in before the library too: nothing deleted can be recovered, so nothing is
+kept for it.
 Pictures go through the same image field an editor uses, so they are stored and checked the same
 way as an upload.
 """
@@ -27,9 +30,11 @@ from points.models import (
     Author,
     Condition,
     Disclaimer,
+    Picture,
+    PictureMarker,
     Point,
     PointAlias,
-    PointImage,
+    PointPicture,
     PointReference,
     Reference,
     Reviewer,
@@ -74,7 +79,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo content loaded: {Point.objects.count()} points, "
                 f"{ArticleSection.objects.count()} article sections, "
-                f"{PointImage.objects.count()} pictures."
+                f"{Picture.objects.count()} pictures."
             )
         )
 
@@ -86,7 +91,9 @@ def delete_all_content():
         ArticleReference,
         Article,
         Author,
-        PointImage,
+        PointPicture,
+        PictureMarker,
+        Picture,
         PointAlias,
     ]
     models += [PointReference, Point, Condition, Reference, Reviewer]
@@ -144,19 +151,18 @@ def load_point(item, conditions, references, images_dir, reviewer):
         PointAlias.objects.update_or_create(
             point=point, name=alias["name"], defaults={"kind": alias["kind"]}
         )
-    if not point.images.exists():
+    if not point.pictures.exists():
         for position, image in enumerate(images):
-            picture = PointImage(
-                point=point,
-                alt_text=image["alt_text"],
-                caption=image["caption"],
-                credit=image["credit"],
-                position=position,
-            )
+            image = dict(image)
+            markers = image.pop("markers", [])
+            picture = Picture(**{key: value for key, value in image.items() if key != "file"})
             with (images_dir / image["file"]).open("rb") as file:
                 picture.image = File(file, name=image["file"])
                 picture.full_clean()
                 picture.save()
+            for x, y in markers:
+                PictureMarker.objects.create(picture=picture, point=point, x=x, y=y)
+            point.pictures.create(picture=picture, position=position)
     return point
 
 
@@ -181,5 +187,9 @@ def load_article(item, author, points, references, reviewer):
     for position, section in enumerate(sections, start=1):
         section = dict(section)
         section_points = [points[slug] for slug in section.pop("points")]
+        caption = section.pop("figure_caption", "")
+        uses = section_points[0].pictures.all() if section_points else []
+        if caption and uses:
+            section["body"] += f"\n\n[[picture:{uses[0].picture_id}|{caption}]]"
         article.sections.create(position=position, **section).points.set(section_points)
     return article

@@ -28,7 +28,8 @@ What it does, refusing before it changes anything when something is wrong:
    are left);
 6. makes every cached page stale (the cache outlives the database);
 7. prints the row counts and the media file count next to the manifest's, and fails if they
-   differ.
+   differ; a backup from an earlier version of the site is counted as that version counted
+   (EARLIER_COUNTED_TABLES), and then needs `manage.py migrate`, which the command says.
 """
 
 import json
@@ -46,6 +47,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from points.management.commands.backup import (
     COUNTED_MODELS,
@@ -57,6 +59,10 @@ from points.management.commands.backup import (
     sqlite_path,
 )
 from points.page_cache import pages_changed
+
+# What manifests of earlier versions of the site counted that the models no longer name, by
+# table: the point pictures that became the picture library (migration 0009_picture_library).
+EARLIER_COUNTED_TABLES = {"point_images": "points_pointimage"}
 
 REQUIRED_MANIFEST_KEYS = {
     "created_at",
@@ -102,7 +108,14 @@ class Command(BaseCommand):
         # The cache outlives the database: pages of what the site held before
         # must not be served as the restored site's.
         pages_changed()
-        self.report(manifest, current_counts(), media_files)
+        self.report(manifest, current_counts(manifest["counts"]), media_files)
+        if needs_migrating(connections[DEFAULT_DB_ALIAS]):
+            self.stdout.write(
+                self.style.WARNING(
+                    "The backup is from an earlier version of the site: run "
+                    "`manage.py migrate` before starting the site."
+                )
+            )
 
     def report(self, manifest, counts, media_files):
         """Print what the backup held next to what the site holds now; fail if they differ."""
@@ -191,8 +204,27 @@ def restore_postgres(dump: Path, settings_dict):
     run_postgres_tool("pg_restore", args, settings_dict)
 
 
-def current_counts() -> dict:
-    return {name: model._base_manager.count() for name, model in COUNTED_MODELS.items()}
+def current_counts(names) -> dict:
+    """The rows now in the tables the manifest counted as `names`. The restored database may
+    be from an earlier version of the site: a table it does not have is left out (and so
+    reported as differing), never an error."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    tables = {name: model._meta.db_table for name, model in COUNTED_MODELS.items()}
+    tables |= EARLIER_COUNTED_TABLES
+    existing = set(connection.introspection.table_names())
+    counts = {}
+    with connection.cursor() as cursor:
+        for name in names:
+            table = tables.get(name)
+            if table in existing:  # one of our own table names, so safe to put in the query
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                counts[name] = cursor.fetchone()[0]
+    return counts
+
+
+def needs_migrating(connection) -> bool:
+    executor = MigrationExecutor(connection)
+    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 # Media

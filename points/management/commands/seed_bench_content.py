@@ -7,7 +7,7 @@ bulk, so it refuses to run unless told the database is disposable, and never in 
     manage.py seed_bench_content --disposable --heavy-point bl23-shenshu
     manage.py seed_bench_content --disposable --scale 100
 
---heavy-point SLUG gives that point 5 pictures (saved through PointImage, as an editor's upload,
+--heavy-point SLUG gives that point 5 pictures (through the picture library, as an editor's upload,
 reusing the demo diagrams) and 200 approved comments, each with a result report.
 --scale N turns the content into N times what it is: N-1 clones of every point (with its other
 names, complaints and references) and of every article (with its sections, linked to the
@@ -30,9 +30,9 @@ from points.models import (
     Comment,
     CommentStatus,
     Outcome,
+    Picture,
     Point,
     PointAlias,
-    PointImage,
     PointReference,
     ResultReport,
 )
@@ -84,18 +84,17 @@ def seed_heavy_point(slug: str) -> str:
     except Point.DoesNotExist:
         raise CommandError(f"No point {slug!r}: load the demo content first.") from None
     others = sorted(path for path in FIXTURE_IMAGES.glob("*.png") if path.stem != point.slug)
-    have = point.images.count()
+    have = point.pictures.count()
     for position, source in enumerate(others[: HEAVY_POINT_PICTURES - have], start=have):
-        picture = PointImage(
-            point=point,
+        picture = Picture(
             alt_text=f"Benchmark picture {position + 1}: a diagram reused from {source.stem}",
             caption=f"Picture {position + 1} (benchmark data)",
-            position=position,
         )
         with source.open("rb") as file:
             picture.image = File(file, name=source.name)
             picture.full_clean()
             picture.save()
+        point.pictures.create(picture=picture, position=position)
     now = timezone.now()
     outcomes = list(Outcome)
     with transaction.atomic():
@@ -117,7 +116,7 @@ def seed_heavy_point(slug: str) -> str:
             for i, comment in enumerate(comments)
         )
     return (
-        f"{slug}: {point.images.count()} pictures, "
+        f"{slug}: {point.pictures.count()} pictures, "
         f"{Comment.objects.on(point).approved().count()} approved comments with "
         f"{ResultReport.objects.filter(point=point).count()} result reports"
     )

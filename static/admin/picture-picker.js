@@ -1,0 +1,85 @@
+/* The picture library's change form: click the picture to set its focal point, or where a
+ * point is (a marker). "What a click sets" chooses which: the focal point, or one of the
+ * marker rows below (each named by its point). The number fields stay editable by hand, so the
+ * keyboard works too; this only saves measuring. Without JavaScript the fields are typed in. */
+"use strict";
+
+document.addEventListener("DOMContentLoaded", () => {
+  const picture = document.querySelector("img[data-picture-picker]");
+  const form = picture && picture.closest("form");
+  if (!form) return;
+
+  const frame = document.createElement("span");
+  frame.className = "marker-picker-frame";
+  picture.replaceWith(frame);
+  frame.append(picture);
+
+  const label = document.createElement("label");
+  label.className = "picture-picker-choice";
+  label.textContent = "What a click on the picture sets: ";
+  const choice = document.createElement("select");
+  label.append(choice);
+  frame.before(label);
+
+  // Each target: a pair of inputs, and a name for the choice and the dot.
+  const targets = () => {
+    const found = [{ key: "focal", name: "Focal point", x: form.querySelector('input[name="focal_x"]'), y: form.querySelector('input[name="focal_y"]') }];
+    for (const row of form.querySelectorAll(".dynamic-markers")) {
+      const x = row.querySelector('input[name$="-x"]');
+      const y = row.querySelector('input[name$="-y"]');
+      const point = row.querySelector('select[name$="-point"]');
+      const chosen = point && point.selectedOptions[0];
+      const pointName = chosen && chosen.value ? chosen.textContent.trim() : "no point chosen yet";
+      if (x && y) found.push({ key: x.name, name: `Marker ${found.length}: ${pointName}`, x, y });
+    }
+    return found.filter((target) => target.x && target.y);
+  };
+
+  const dots = new Map();
+  const refresh = () => {
+    const current = choice.value;
+    choice.replaceChildren();
+    const shown = new Set();
+    for (const target of targets()) {
+      choice.append(new Option(target.name, target.key, false, target.key === current));
+      let dot = dots.get(target.key);
+      if (!dot) {
+        dot = document.createElement("span");
+        dot.className = target.key === "focal" ? "marker-picker-dot marker-picker-dot--focal" : "marker-picker-dot";
+        frame.append(dot);
+        dots.set(target.key, dot);
+      }
+      const x = parseFloat(target.x.value);
+      const y = parseFloat(target.y.value);
+      dot.hidden = Number.isNaN(x) || Number.isNaN(y);
+      dot.style.left = `${x}%`;
+      dot.style.top = `${y}%`;
+      dot.title = target.name;
+      shown.add(target.key);
+    }
+    for (const [key, dot] of dots) if (!shown.has(key)) dot.hidden = true;
+  };
+
+  picture.addEventListener("click", (event) => {
+    const target = targets().find((candidate) => candidate.key === choice.value);
+    if (!target) return;
+    const box = picture.getBoundingClientRect();
+    target.x.value = (((event.clientX - box.left) / box.width) * 100).toFixed(2);
+    target.y.value = (((event.clientY - box.top) / box.height) * 100).toFixed(2);
+    for (const input of [target.x, target.y]) input.dispatchEvent(new Event("change", { bubbles: true }));
+    refresh();
+  });
+  // Typing in a marker row, or adding one, makes it the target of the next click.
+  form.addEventListener("focusin", (event) => {
+    const row = event.target.closest(".dynamic-markers");
+    const x = row && row.querySelector('input[name$="-x"]');
+    if (x) {
+      refresh();
+      choice.value = x.name;
+    }
+  });
+  form.addEventListener("input", refresh);
+  form.addEventListener("change", refresh);
+  document.addEventListener("formset:added", refresh);
+  refresh();
+});

@@ -1,0 +1,238 @@
+"""The picture library as readers meet it: a picture uploaded once and shown by points,
+authors and texts, with its alternative text, caption, credit and licence; markers labelled
+with their points; crops that keep the focal point in view; and pages that follow every change
+made in the library."""
+
+import pytest
+from django.urls import reverse
+
+from points.models import PictureMarker
+from tests.factories import (
+    make_article,
+    make_author,
+    make_image,
+    make_picture,
+    make_point,
+    make_section,
+)
+from tests.pages import change_form
+
+pytestmark = pytest.mark.django_db
+
+
+def figures(html):
+    """The <figure> elements of a page, as text."""
+    parts = html.split('<figure class="figure">')[1:]
+    return [part.split("</figure>")[0] for part in parts]
+
+
+def test_a_text_places_a_library_picture_as_a_figure_between_its_paragraphs(client):
+    picture = make_picture(
+        alt_text="Back view of the waist",
+        caption="Library caption",
+        credit="Drawn for this site",
+        licence="CC BY 4.0",
+    )
+    body = f"First paragraph.\n\n[[picture:{picture.pk}]]\n\nSecond paragraph."
+    article = make_article()
+    make_section(article, body=body)
+
+    html = client.get(article.get_absolute_url()).text
+
+    [figure] = figures(html)
+    assert 'alt="Back view of the waist"' in figure
+    assert "Library caption" in figure
+    assert "Drawn for this site · Licence: CC BY 4.0" in figure
+    assert html.index("First paragraph.") < html.index('<figure class="figure">')
+    assert html.index('<figure class="figure">') < html.index("Second paragraph.")
+    assert "<p><figure" not in html  # a block of its own, never inside a paragraph
+
+
+def test_the_placing_text_can_give_the_picture_its_own_caption(client):
+    picture = make_picture(caption="Library caption")
+    article = make_article()
+    make_section(article, body=f"Text.\n\n[[picture:{picture.pk}|The Lower Back Point]]")
+
+    [figure] = figures(client.get(article.get_absolute_url()).text)
+
+    assert "The Lower Back Point" in figure
+    assert "Library caption" not in figure
+
+
+def test_a_caption_written_in_a_text_is_escaped(client):
+    picture = make_picture()
+    article = make_article()
+    body = f'[[picture:{picture.pk}|<script>alert(1)</script><img src=x onerror="alert(2)">]]'
+    make_section(article, body=body)
+
+    html = client.get(article.get_absolute_url()).text
+
+    assert "<script>alert(1)" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_picture_not_in_the_library_shows_readers_nothing_and_is_flagged_to_editors(
+    client, editor_client
+):
+    article = make_article()
+    section = make_section(article, body="Before.\n\n[[picture:987654]]\n\nAfter.")
+
+    html = client.get(article.get_absolute_url()).text
+    assert "987654" not in html
+    assert "Before." in html
+    assert "After." in html
+
+    url, data = change_form(editor_client, article)
+    response = editor_client.post(url, data, follow=True)
+    assert "[[picture:987654]]: there is no such picture in the picture library" in response.text
+    preview = editor_client.post("/admin/formatting-preview/", {"text": section.body}).json()
+    assert "Picture 987654 is not in the picture library" in preview["html"]
+
+
+def test_the_admin_preview_shows_the_placed_picture(editor_client):
+    picture = make_picture(alt_text="Knee from behind", caption="BL40")
+
+    preview = editor_client.post(
+        "/admin/formatting-preview/", {"text": f"[[picture:{picture.pk}]]"}
+    ).json()
+
+    assert 'alt="Knee from behind"' in preview["html"]
+    assert "<figcaption>" in preview["html"]
+
+
+def test_one_picture_is_used_by_points_an_author_and_a_text_and_changes_everywhere_at_once(
+    client,
+):
+    """Uploaded once: correcting its description in the library corrects every page."""
+    picture = make_picture(alt_text="Old description", caption="Old caption")
+    bl23, bl52 = make_point(), make_point()
+    for point in (bl23, bl52):
+        point.pictures.create(picture=picture)
+    author = make_author(picture=picture)
+    article = make_article(author=author)
+    make_section(article, body=f"[[picture:{picture.pk}]]", points=[bl23])
+    pages = [bl23.get_absolute_url(), bl52.get_absolute_url(), article.get_absolute_url()]
+    pages.append(author.get_absolute_url())
+    for url in pages:
+        assert 'alt="Old description"' in client.get(url).text, url
+
+    picture.alt_text = "New description"
+    picture.caption = "New caption"
+    picture.save()
+
+    for url in pages:
+        html = client.get(url).text
+        assert 'alt="New description"' in html, url
+        assert 'alt="Old description"' not in html, url
+
+
+def test_a_point_page_draws_every_marker_labelled_with_its_point(client):
+    bl23, gb30 = make_point(code="BL23"), make_point(code="GB30")
+    picture = make_image(bl23, marker_x=40, marker_y=50)  # the left side of the spine
+    PictureMarker.objects.create(picture=picture, point=bl23, x=60, y=50)  # and the right
+    PictureMarker.objects.create(picture=picture, point=gb30, x=30, y=80)
+
+    [figure] = figures(client.get(bl23.get_absolute_url()).text)
+
+    assert figure.count('stroke="#b3261e" stroke-width="3"') == 2  # BL23's two rings in red
+    assert figure.count('stroke="#4a4a4a" stroke-width="3"') == 1  # GB30's in grey
+    assert figure.count(">BL23</text>") == 2
+    assert figure.count(">GB30</text>") == 1
+    assert "The red rings mark where BL23 is. Grey rings mark other points: GB30." in figure
+
+
+def test_a_placed_picture_names_every_point_it_marks(client):
+    bl23, bl25 = make_point(code="BL23"), make_point(code="BL25")
+    picture = make_picture()
+    PictureMarker.objects.create(picture=picture, point=bl23, x=40, y=50)
+    PictureMarker.objects.create(picture=picture, point=bl25, x=40, y=70)
+    article = make_article()
+    make_section(article, body=f"[[picture:{picture.pk}]]")
+
+    [figure] = figures(client.get(article.get_absolute_url()).text)
+
+    assert "The rings mark where BL23 and BL25 are." in figure
+
+
+@pytest.mark.parametrize(
+    ("focal", "css_class"),
+    [((None, None), None), ((22, 81), "focal-x20 focal-y80"), ((100, 0), "focal-x100 focal-y0")],
+)
+def test_crops_keep_the_focal_point_in_view(client, focal, css_class):
+    point = make_point()
+    make_image(point, focal_x=focal[0], focal_y=focal[1])
+
+    html = client.get(reverse("points:point-index")).text
+
+    [card_image] = [line for line in html.splitlines() if "point-card__image" in line]
+    if css_class:
+        assert css_class in card_image
+    else:
+        assert "focal-x" not in card_image
+
+
+def test_an_authors_photo_is_a_square_crop_from_the_library(client):
+    picture = make_picture(alt_text="Paul smiling outdoors", focal_x=50, focal_y=20)
+    author = make_author(picture=picture)
+    make_article(author=author)
+
+    html = client.get(author.get_absolute_url()).text
+
+    assert 'alt="Paul smiling outdoors"' in html
+    assert 'width="160" height="160"' in html
+    assert "focal-x50 focal-y20" in html
+
+
+def test_the_library_lists_where_each_picture_is_used_and_how_to_place_it(editor_client):
+    point = make_point(code="BL40", pinyin="Weizhong")
+    picture = make_image(point, title="Knee from behind")
+    article = make_article(title="Back pain")
+    make_section(article, heading="Knee Back Point", position=4, body=f"[[picture:{picture.pk}]]")
+    make_picture(title="Spare drawing")
+
+    listing = editor_client.get(reverse("admin:points_picture_changelist")).text
+    assert "Knee from behind" in listing
+    assert "Spare drawing" in listing
+    assert "1 point" in listing
+    assert "Not used by a point or an author" in listing
+    unused = editor_client.get(reverse("admin:points_picture_changelist") + "?use=unused").text
+    assert "Spare drawing" in unused
+    assert "Knee from behind" not in unused
+
+    page = editor_client.get(reverse("admin:points_picture_change", args=[picture.pk])).text
+    assert "The page of BL40 Weizhong" in page
+    assert "section 4 “Knee Back Point” of “Back pain”" in page
+    assert f"[[picture:{picture.pk}]]" in page
+
+
+def test_the_library_finds_pictures_by_the_points_they_show(editor_client):
+    point = make_point(code="KI1", pinyin="Yongquan")
+    make_image(point, title="Sole of the foot")
+    make_picture(title="Unrelated")
+
+    listing = editor_client.get(reverse("admin:points_picture_changelist") + "?q=KI1").text
+
+    assert "Sole of the foot" in listing
+    assert "Unrelated" not in listing
+
+
+def test_a_picture_gets_a_name_in_the_library_from_its_file_when_given_none():
+    picture = make_picture(title="")
+
+    assert picture.title == "picture"  # from "picture.png", the test upload's name
+
+
+def test_a_point_page_quotes_the_article_without_its_pictures(client):
+    """The article places the point's own diagram: quoting the section on the point's page
+    showed the same picture again under the quotation (three times for BL40)."""
+    point = make_point()
+    picture = make_image(point, alt_text="Knee from behind")
+    article = make_article()
+    body = f"Press behind the knee.\n\n[[picture:{picture.pk}]]"
+    make_section(article, body=body, points=[point])
+
+    html = client.get(point.get_absolute_url()).text
+
+    assert "Press behind the knee." in html
+    assert html.count('alt="Knee from behind"') == 1

@@ -339,3 +339,47 @@ def test_markers_set_in_the_library_are_drawn_on_the_points_page(editor_client, 
     page = client.get(point.get_absolute_url()).text
     assert '<circle cx="10" cy="15"' in page
     assert "The red ring marks where BL23 is." in page
+
+
+FIND_URL = "/admin/find/"
+
+
+def test_one_search_finds_a_word_in_every_kind_of_content(editor_client):
+    point = make_point(code="BL40", pinyin="Weizhong", said_to_help="Knee pain and sciatica.")
+    article = make_article(title="Points for the back")
+    make_section(article, heading="Knee Back Point", body="Behind the knee.")
+    make_picture(title="Knee from behind")
+    make_condition(name="Knee pain")
+    make_point(code="LI4", pinyin="Hegu", said_to_help="Headache.")
+
+    home = editor_client.get("/admin/").text
+    assert 'action="/admin/find/"' in home
+
+    page = editor_client.get(FIND_URL, {"q": "knee"}).text
+
+    for found in (str(point), "Points for the back", "Knee from behind", "Knee pain"):
+        assert found in page, found
+    assert "Hegu" not in page
+    assert page.index("<h2") < page.index(str(point)) < page.index("Knee from behind")
+    assert reverse("admin:points_point_change", args=[point.pk]) in page
+
+
+def test_the_search_says_when_nothing_matched_and_links_to_the_full_list_when_many_did(
+    editor_client,
+):
+    for number in range(10):
+        make_picture(title=f"Diagram {number}")
+
+    nothing = editor_client.get(FIND_URL, {"q": "zzzz"}).text
+    assert "Nothing matched “zzzz”" in nothing
+
+    many = editor_client.get(FIND_URL, {"q": "Diagram"}).text
+    assert many.count("Diagram ") >= 8
+    assert f"{reverse('admin:points_picture_changelist')}?q=Diagram" in many
+
+
+def test_the_search_is_for_staff_only(client):
+    response = client.get(FIND_URL, {"q": "knee"})
+
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from points.models import PictureMarker
+from tests.browser.checks import html_errors
 from tests.factories import (
     make_article,
     make_author,
@@ -236,3 +237,19 @@ def test_a_point_page_quotes_the_article_without_its_pictures(client):
 
     assert "Press behind the knee." in html
     assert html.count('alt="Knee from behind"') == 1
+
+
+@pytest.mark.browser  # the HTML checker runs with the browser tests (java, `npm ci`)
+def test_figures_with_markers_and_placed_pictures_are_valid_html(client):
+    bl23, gb30 = make_point(code="BL23"), make_point(code="GB30")
+    picture = make_image(bl23, marker_x=40, marker_y=50, caption="Both sides", licence="Ours")
+    PictureMarker.objects.create(picture=picture, point=bl23, x=60, y=50)
+    PictureMarker.objects.create(picture=picture, point=gb30, x=30, y=80)
+    article = make_article()
+    make_section(article, body=f"Text.\n\n[[picture:{picture.pk}|Placed]]\n\nMore.", points=[bl23])
+    pages = {
+        "point": client.get(bl23.get_absolute_url()).text,
+        "article": client.get(article.get_absolute_url()).text,
+    }
+
+    assert html_errors(pages) == []

@@ -1,8 +1,8 @@
-/* Click a picture in the admin to set a position in percent.
+/* Click a figure of the body map on a point's form to set the point's place, in percent.
  *
- * <img data-marker-picker="marker"> fills the nearest inputs named ...marker_x / ...marker_y;
- * data-marker-picker="map" fills ...map_x / ...map_y, and data-view="front" also sets the
- * ...map_view select. The fields stay editable by hand, so the keyboard works too; this only
+ * <img data-marker-picker="map"> fills the nearest inputs named ...map_x / ...map_y, and
+ * data-view="front" also sets the ...map_view select. (Pictures in the library get their focal
+ * point and markers from picture-picker.js.) The fields stay editable by hand, so the keyboard works too; this only
  * saves measuring. */
 "use strict";
 

@@ -1,0 +1,63 @@
+"""One search box for everything editors write: the admin home's "Find anything" asks every
+content list the editor may see with that list's own search (ModelAdmin.search_fields, through
+Django's get_search_results), so a word finds the points, articles, pictures, authors and
+sources that hold it, each list searched the way its own search box searches it."""
+
+from django.contrib.admin.views.main import SEARCH_VAR
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+
+# The lists searched, in the order their results are shown (the comments' own list has its own
+# search: readers' words are not content).
+SEARCHED = [
+    "point",
+    "article",
+    "picture",
+    "condition",
+    "author",
+    "reference",
+    "reviewer",
+]
+SHOWN_PER_KIND = 8
+
+
+def find_anything(request, site):
+    query = request.GET.get("q", "").strip()[:200]
+    groups = []
+    if query:
+        for model, model_admin in site._registry.items():
+            if model._meta.app_label != "points" or model._meta.model_name not in SEARCHED:
+                continue
+            if not (model_admin.search_fields and model_admin.has_view_permission(request)):
+                continue
+            queryset, may_repeat = model_admin.get_search_results(
+                request, model_admin.get_queryset(request), query
+            )
+            if may_repeat:
+                queryset = queryset.distinct()
+            found = list(queryset[: SHOWN_PER_KIND + 1])
+            if not found:
+                continue
+            info = (model._meta.app_label, model._meta.model_name)
+            changelist = reverse(f"admin:{info[0]}_{info[1]}_changelist", current_app=site.name)
+            groups.append(
+                {
+                    "kind": model._meta.verbose_name_plural,
+                    "order": SEARCHED.index(model._meta.model_name),
+                    "items": [
+                        (obj, reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk]))
+                        for obj in found[:SHOWN_PER_KIND]
+                    ],
+                    "more": len(found) > SHOWN_PER_KIND,
+                    "all_url": f"{changelist}?{urlencode({SEARCH_VAR: query})}",
+                }
+            )
+    groups.sort(key=lambda group: group["order"])
+    context = {
+        **site.each_context(request),
+        "title": f"Find “{query}”" if query else "Find anything",
+        "query": query,
+        "groups": groups,
+    }
+    return TemplateResponse(request, "admin/points/find_anything.html", context)

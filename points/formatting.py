@@ -165,7 +165,8 @@ def prepare(text, *, top_level=3, anchor=""):
     `top_level` (the level just below the page's heading for the text), `###` the next one
     down, and so on to h5; with an `anchor`, each gets an id starting with it (and is listed in
     `headings`, for a table of contents)."""
-    text = (text or "").translate(PRIVATE)
+    # Browsers send line breaks as CR LF: a picture's line must end at either.
+    text = (text or "").replace("\r\n", "\n").translate(PRIVATE)
     links, pictures = [], []
 
     def picture_placeholder(match):

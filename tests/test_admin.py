@@ -321,7 +321,7 @@ def test_the_library_list_says_what_uses_each_picture_and_filters_the_unused(
     not_used = editor_client.get(url, {"use": "unused"})
 
     assert "1 point, 1 author" in everything.text
-    assert "Not used by a point or an author" in everything.text
+    assert "Not used anywhere" in everything.text
     assert list(not_used.context["cl"].result_list) == [unused]
 
 

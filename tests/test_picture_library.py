@@ -6,7 +6,7 @@ made in the library."""
 import pytest
 from django.urls import reverse
 
-from points.models import PictureMarker
+from points.models import PendingChange, PictureMarker
 from tests.browser.checks import html_errors
 from tests.factories import (
     make_article,
@@ -196,7 +196,7 @@ def test_the_library_lists_where_each_picture_is_used_and_how_to_place_it(editor
     assert "Knee from behind" in listing
     assert "Spare drawing" in listing
     assert "1 point" in listing
-    assert "Not used by a point or an author" in listing
+    assert "Not used anywhere" in listing
     unused = editor_client.get(reverse("admin:points_picture_changelist") + "?use=unused").text
     assert "Spare drawing" in unused
     assert "Knee from behind" not in unused
@@ -253,3 +253,54 @@ def test_figures_with_markers_and_placed_pictures_are_valid_html(client):
     }
 
     assert html_errors(pages) == []
+
+
+def test_a_picture_placed_between_paragraphs_typed_in_a_browser_is_shown(client):
+    """Browsers send line breaks as CR LF: a picture line ending in CR was not recognised, so
+    readers saw "picture:11" instead of the picture (found by an editor's review)."""
+    picture = make_picture(alt_text="Back view")
+    article = make_article()
+    body = f"First.\r\n\r\n[[picture:{picture.pk}|Mine]]\r\n\r\nSecond."
+    make_section(article, body=body)
+
+    html = client.get(article.get_absolute_url()).text
+
+    [figure] = figures(html)
+    assert 'alt="Back view"' in figure
+    assert "Mine" in figure
+    assert "picture:" not in html
+
+
+def test_the_unused_filter_leaves_out_pictures_placed_only_in_a_text(editor_client):
+    placed = make_picture(title="Placed in the closing text")
+    make_article(closing=f"Thanks.\n\n[[picture:{placed.pk}]]")
+    make_picture(title="Truly unused")
+    changelist = reverse("admin:points_picture_changelist")
+
+    unused = editor_client.get(changelist + "?use=unused").text
+    listing = editor_client.get(changelist).text
+
+    assert "Truly unused" in unused
+    assert "Placed in the closing text" not in unused
+    assert "placed in a text" in listing
+
+
+def test_deleting_a_picture_a_draft_shows_says_so(editor_client):
+    point = make_point(code="BL40", pinyin="Weizhong")
+    picture = make_picture(title="Only in a draft")
+    PendingChange.objects.create(
+        point=point,
+        form_data={"pictures-0-picture": [str(picture.pk)], "pictures-0-position": ["0"]},
+    )
+
+    page = editor_client.get(reverse("admin:points_picture_delete", args=[picture.pk])).text
+
+    assert "Chosen in the unpublished changes of “BL40 Weizhong”" in page
+
+
+def test_a_new_picture_is_saved_before_its_focal_point_and_markers_are_set(editor_client):
+    page = editor_client.get(reverse("admin:points_picture_add")).text
+
+    assert 'name="focal_x"' not in page
+    assert "markers-TOTAL_FORMS" not in page
+    assert "Save the picture first" in page

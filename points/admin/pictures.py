@@ -3,11 +3,11 @@ point and its markers, and where it is used; and the choosers points and authors
 picture from it (with "+" to add one without leaving the page)."""
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.utils.html import format_html, format_html_join
 
 from points.admin.revisions import ChangeNoteForm, RevisionAdmin
-from points.admin.usage import change_url, picture_text_uses
+from points.admin.usage import change_url, picture_text_uses, placed_picture_ids
 from points.admin.widgets import LabelledTabularInline, PictureWidgets
 from points.models import Picture, PictureMarker, PointPicture
 
@@ -53,10 +53,10 @@ class UseFilter(admin.SimpleListFilter):
     parameter_name = "use"
 
     def lookups(self, request, model_admin):
-        return [("used", "Used by a point or an author"), ("unused", "Not used by either")]
+        return [("used", "Used on the site"), ("unused", "Not used anywhere")]
 
     def queryset(self, request, queryset):
-        in_use = Q(point_use_count__gt=0) | Q(author_count__gt=0)
+        in_use = Q(point_use_count__gt=0) | Q(author_count__gt=0) | Q(placed_in_text=True)
         if self.value() == "used":
             return queryset.filter(in_use)
         if self.value() == "unused":
@@ -104,6 +104,10 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
             .annotate(
                 point_use_count=Count("point_uses", distinct=True),
                 author_count=Count("authors", distinct=True),
+                # One look at the texts for the whole list (they are not rows to count).
+                placed_in_text=ExpressionWrapper(
+                    Q(pk__in=placed_picture_ids()), output_field=BooleanField()
+                ),
             )
         )
 
@@ -118,11 +122,23 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
             parts.append(f"{picture.point_use_count} point{'s' * (picture.point_use_count != 1)}")
         if picture.author_count:
             parts.append(f"{picture.author_count} author{'s' * (picture.author_count != 1)}")
-        return ", ".join(parts) or "Not used by a point or an author"
+        if picture.placed_in_text:
+            parts.append("placed in a text")
+        return ", ".join(parts) or "Not used anywhere"
+
+    def get_fieldsets(self, request, obj=None):
+        """A new picture: nothing to click yet, so its focal point and markers come once it is
+        saved (the page then opens again to set them)."""
+        if obj is None:
+            return [fieldset for fieldset in self.fieldsets if fieldset[0] != "Focal point"]
+        return self.fieldsets
+
+    def get_inline_instances(self, request, obj=None):
+        return super().get_inline_instances(request, obj) if obj is not None else []
 
     @admin.display(description="Current picture")
     def picker(self, picture):
-        if not picture.image:
+        if not picture.pk or not picture.image:
             return "Save the picture first; then you can mark its focal point and its points."
         return format_html(
             '<img src="{}" alt="{}" width="480" class="marker-picker" data-picture-picker>',
@@ -176,7 +192,7 @@ class PointPictureInline(LabelledTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("picture")
 
-    @admin.display(description="Picture")
+    @admin.display(description="Preview")
     def preview(self, use):
         if not use.picture_id:
             return "—"

@@ -2,6 +2,8 @@
 9 “Urinary Bladder 62” of “Acupressure points for back pain”; 3 approved comments" rather
 than Django's raw list of rows."""
 
+import re
+
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
@@ -9,12 +11,14 @@ from django.db import router
 from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 
+from points import formatting
 from points.models import (
     Article,
     ArticleSection,
     Author,
     Comment,
     Condition,
+    PendingChange,
     Picture,
     Point,
     Reference,
@@ -104,10 +108,46 @@ def picture_usage(picture):
         f"Placed in {where}: readers will see nothing there until it is recovered"
         for where, _ in picture_text_uses(picture)
     ]
+    sentences += [
+        f"Chosen in the unpublished changes of “{page}”: publishing them will ask for another "
+        "picture"
+        for page in picture_draft_uses(picture)
+    ]
     markers = picture.markers.count()
     if markers:
         sentences.append(f"Has {counted(markers, 'marker')}, which go with it")
     return sentences
+
+
+def picture_draft_uses(picture):
+    """The pages whose unpublished changes (a draft) show `picture`."""
+    pages = []
+    for pending in PendingChange.objects.all():
+        data = pending.form_data
+        rows = {
+            name.rsplit("-", 1)[0]
+            for name, values in data.items()
+            if PICTURE_CHOICE.fullmatch(name) and str(picture.pk) in values
+        }
+        if any(not data.get(f"{row}-DELETE") for row in rows):
+            pages.append(pending.page)
+    return pages
+
+
+def placed_picture_ids():
+    """The numbers of the pictures the site's formatted texts place, each once."""
+    placed = set()
+    for model in apps.get_app_config("points").get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, FormattedTextField):
+                texts = model._base_manager.filter(**{f"{f.attname}__icontains": "[[picture:"})
+                for text in texts.values_list(f.attname, flat=True):
+                    placed |= {place.picture_id for place in formatting.prepare(text).pictures}
+    return placed
+
+
+# A point's picture choice in a draft's form data: "pictures-0-picture".
+PICTURE_CHOICE = re.compile(r"pictures-\d+-picture")
 
 
 def picture_text_uses(picture):

@@ -11,6 +11,7 @@ import json
 
 import django.core.validators
 import django.db.models.deletion
+import django.db.models.functions.text
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import migrations, models
 from PIL import Image
@@ -368,7 +369,7 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                "ordering": ["title", "pk"],
+                "ordering": [django.db.models.functions.text.Lower("title"), "pk"],
             },
         ),
         migrations.CreateModel(

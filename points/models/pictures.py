@@ -15,6 +15,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from points.models.fields import percent_field
 from points.models.points import Point
@@ -91,7 +92,7 @@ class Picture(models.Model):
     objects = ShownToReadersQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title", "pk"]
+        ordering = [Lower("title"), "pk"]  # "back" before "Green", as editors expect
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_decorative=True) | ~Q(alt_text=""),

@@ -24,13 +24,15 @@ document.addEventListener("DOMContentLoaded", () => {
   // Each target: a pair of inputs, and a name for the choice and the dot.
   const targets = () => {
     const found = [{ key: "focal", name: "Focal point", x: form.querySelector('input[name="focal_x"]'), y: form.querySelector('input[name="focal_y"]') }];
-    for (const row of form.querySelectorAll(".dynamic-markers")) {
-      const x = row.querySelector('input[name$="-x"]');
-      const y = row.querySelector('input[name$="-y"]');
+    // The marker rows by their inputs' names: Django's inline script marks the rows later.
+    for (const x of form.querySelectorAll('input[name^="markers-"][name$="-x"]')) {
+      if (x.name.includes("__prefix__")) continue;
+      const row = x.closest("tr");
+      const y = row && row.querySelector('input[name$="-y"]');
       const point = row.querySelector('select[name$="-point"]');
       const chosen = point && point.selectedOptions[0];
       const pointName = chosen && chosen.value ? chosen.textContent.trim() : "no point chosen yet";
-      if (x && y) found.push({ key: x.name, name: `Marker ${found.length}: ${pointName}`, x, y });
+      if (y) found.push({ key: x.name, name: `Marker ${found.length}: ${pointName}`, x, y });
     }
     return found.filter((target) => target.x && target.y);
   };
@@ -71,8 +73,8 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // Typing in a marker row, or adding one, makes it the target of the next click.
   form.addEventListener("focusin", (event) => {
-    const row = event.target.closest(".dynamic-markers");
-    const x = row && row.querySelector('input[name$="-x"]');
+    const row = event.target.closest("tr");
+    const x = row && row.querySelector('input[name^="markers-"][name$="-x"]');
     if (x) {
       refresh();
       choice.value = x.name;

@@ -304,3 +304,22 @@ def test_a_new_picture_is_saved_before_its_focal_point_and_markers_are_set(edito
     assert 'name="focal_x"' not in page
     assert "markers-TOTAL_FORMS" not in page
     assert "Save the picture first" in page
+
+
+def test_a_pictures_page_gives_its_size_kind_and_copies(editor_client):
+    picture = make_picture()  # a 40 by 30 PNG from the factories
+
+    page = editor_client.get(reverse("admin:points_picture_change", args=[picture.pk])).text
+
+    assert "40 by 30 pixels, PNG" in page
+    assert "1 smaller WebP copy for small screens" in page
+
+
+def test_an_authors_form_shows_the_chosen_photo(editor_client):
+    picture = make_picture(alt_text="Paul smiling")
+    author = make_author(picture=picture)
+
+    page = editor_client.get(reverse("admin:points_author_change", args=[author.pk])).text
+
+    assert f'src="{picture.image.url}"' in page
+    assert 'alt="Paul smiling"' in page

@@ -259,6 +259,8 @@ class AuthorAdmin(KeepsRelatedItems, FormattedTextAdmin, RevisionAdmin):
     autocomplete_fields = ["picture"]
     search_fields = ["name", "role", "bio"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ["name", "slug", "role", "bio", "picture", "portrait"]
+    readonly_fields = ["portrait"]
 
     @admin.display(description="Photo")
     def portrait(self, author):

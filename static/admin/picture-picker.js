@@ -14,6 +14,21 @@ document.addEventListener("DOMContentLoaded", () => {
   picture.replaceWith(frame);
   frame.append(picture);
 
+  // How the site's crops will look: a point card (4:3) and an author's round photo, kept on
+  // the focal point as the site keeps it (in steps of 10%).
+  const crops = document.createElement("div");
+  crops.className = "crop-preview";
+  crops.append("How crops look on the site: ");
+  const cropImages = ["crop-preview__card", "crop-preview__square"].map((name) => {
+    const crop = document.createElement("img");
+    crop.src = picture.currentSrc || picture.src;
+    crop.alt = name.endsWith("card") ? "Crop for a point card" : "Crop for a round photo";
+    crop.className = name;
+    crops.append(crop);
+    return crop;
+  });
+  frame.after(crops);
+
   const label = document.createElement("label");
   label.className = "picture-picker-choice";
   label.textContent = "What a click on the picture sets: ";
@@ -60,6 +75,14 @@ document.addEventListener("DOMContentLoaded", () => {
       shown.add(target.key);
     }
     for (const [key, dot] of dots) if (!shown.has(key)) dot.hidden = true;
+    const focal = targets()[0];
+    const step = (input, fallback) => {
+      const value = parseFloat(input.value);
+      return Number.isNaN(value) ? fallback : Math.round(value / 10) * 10;
+    };
+    for (const crop of cropImages) {
+      crop.style.objectPosition = `${step(focal.x, 50)}% ${step(focal.y, 50)}%`;
+    }
   };
 
   picture.addEventListener("click", (event) => {

@@ -4,22 +4,25 @@ across the content at <admin>/find/."""
 from django.contrib.admin import AdminSite
 from django.contrib.admin.apps import AdminConfig
 from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_safe
 
 
 class EditorsAdminSite(AdminSite):
     def get_urls(self):
-        from points.admin.finding import find_anything
         from points.admin.trash import trash_view
 
         return [
             path("trash/", self.admin_view(trash_view), name="trash"),
-            path(
-                "find/",
-                self.admin_view(lambda request: find_anything(request, self)),
-                name="find-anything",
-            ),
+            path("find/", self.admin_view(self.find_anything_view), name="find-anything"),
             *super().get_urls(),
         ]
+
+    @method_decorator(require_safe)
+    def find_anything_view(self, request):
+        from points.admin.finding import find_anything
+
+        return find_anything(request, self)
 
 
 class EditorsAdminConfig(AdminConfig):

@@ -125,14 +125,16 @@ class Formatted:
         pictures placed from `pictures` (a `PlacedPictures`; without one, none is shown).
         `editor` marks what does not resolve, for the admin's preview."""
         html = self.html
-        if self.pictures:
-            placed = [place_picture(place, pictures, editor=editor) for place in self.pictures]
-            html = PICTURE_PLACEHOLDER.sub(lambda match: placed[int(match[1])], html)
         if self.links:
             resolved = [resolve(link, point_links, editor=editor) for link in self.links]
             html = PLACEHOLDER.sub(lambda match: resolved[int(match[1])], html)
         if citations:
             html = CITATION.sub(lambda match: cite(match, citations), html)
+        if self.pictures:  # last: a caption's "[1]" is not this page's reference
+            if pictures is not None:
+                pictures.want_numbers(place.picture_id for place in self.pictures)
+            placed = [place_picture(place, pictures, editor=editor) for place in self.pictures]
+            html = PICTURE_PLACEHOLDER.sub(lambda match: placed[int(match[1])], html)
         return Markup(html)  # noqa: S704 - sanitised by nh3; only our own tags added since
 
     def unresolved(self, point_links):
@@ -141,6 +143,7 @@ class Formatted:
 
     def missing_pictures(self, pictures):
         """The numbers of the pictures placed that are not in the library."""
+        pictures.want_numbers(place.picture_id for place in self.pictures)
         return [p.picture_id for p in self.pictures if pictures.get(p.picture_id) is None]
 
 
@@ -291,7 +294,11 @@ class PlacedPictures:
             return
         self._pages.add((type(page), page.pk))
         texts = texts_of(page)
-        self._wanted |= {place.picture_id for text in texts for place in prepare(text).pictures}
+        self.want_numbers(place.picture_id for text in texts for place in prepare(text).pictures)
+
+    def want_numbers(self, numbers):
+        """Load these pictures with the next one needed (a text's own, when it has no page)."""
+        self._wanted |= set(numbers)
 
     def get(self, picture_id):
         if picture_id not in self._found:

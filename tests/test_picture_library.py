@@ -4,13 +4,22 @@ with their points; crops that keep the focal point in view; and pages that follo
 made in the library."""
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from points.models import PendingChange, PictureMarker
+from points.models import (
+    ArticleReference,
+    PendingChange,
+    Picture,
+    PictureMarker,
+    Reference,
+    Status,
+)
 from tests.browser.checks import html_errors
 from tests.factories import (
     make_article,
     make_author,
+    make_condition,
     make_image,
     make_picture,
     make_point,
@@ -158,7 +167,12 @@ def test_a_placed_picture_names_every_point_it_marks(client):
 
 @pytest.mark.parametrize(
     ("focal", "css_class"),
-    [((None, None), None), ((22, 81), "focal-x20 focal-y80"), ((100, 0), "focal-x100 focal-y0")],
+    [
+        ((None, None), None),
+        ((22, 81), "focal-x20 focal-y80"),
+        ((100, 0), "focal-x100 focal-y0"),
+        ((25, 45), "focal-x30 focal-y50"),  # halves up, as the admin's crop preview rounds
+    ],
 )
 def test_crops_keep_the_focal_point_in_view(client, focal, css_class):
     point = make_point()
@@ -323,3 +337,71 @@ def test_an_authors_form_shows_the_chosen_photo(editor_client):
 
     assert f'src="{picture.image.url}"' in page
     assert 'alt="Paul smiling"' in page
+
+
+def test_markers_of_unpublished_points_are_not_shown_to_readers(client):
+    """A draft point's code was drawn and named on a published point's picture."""
+    bl23 = make_point(code="BL23")
+    draft = make_point(code="ZZ99", status=Status.DRAFT)
+    picture = make_image(bl23, marker_x=40, marker_y=50)
+    PictureMarker.objects.create(picture=picture, point=draft, x=60, y=50)
+    article = make_article()
+    make_section(article, body=f"[[picture:{picture.pk}]]")
+
+    for url in (bl23.get_absolute_url(), article.get_absolute_url()):
+        html = client.get(url).text
+        assert ">BL23</text>" in html, url
+        assert "ZZ99" not in html, url
+
+
+def test_a_focal_point_needs_both_positions_in_the_database_too():
+    picture = make_picture()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Picture.objects.filter(pk=picture.pk).update(focal_x=50)
+
+
+def test_a_caption_from_the_library_is_not_linked_to_the_pages_references(client):
+    picture = make_picture(caption="After Smith [1]")
+    article = make_article()
+    reference = Reference.objects.create(title="A trial", year=2019)
+    ArticleReference.objects.create(article=article, reference=reference, position=1)
+    make_section(article, body=f"As shown [1].\n\n[[picture:{picture.pk}]]")
+
+    [figure] = figures(client.get(article.get_absolute_url()).text)
+
+    assert "After Smith [1]" in figure
+    assert "citation" not in figure
+
+
+def test_pictures_placed_in_a_text_without_a_page_load_together(
+    render_client, django_assert_max_num_queries
+):
+    """A condition's description has no page to gather its pictures from: each picture
+    cost two queries."""
+    pictures = [make_picture() for _ in range(4)]
+    lines = "\n\n".join(f"[[picture:{picture.pk}]]" for picture in pictures)
+    condition = make_condition(description=f"Text.\n\n{lines}")
+    make_point().conditions.add(condition)
+    render_client.get(condition.get_absolute_url())  # the site-wide data, once
+
+    with django_assert_max_num_queries(8):
+        html = render_client.get(condition.get_absolute_url()).text
+
+    assert len(figures(html)) == 4
+
+
+def test_the_picture_chooser_lists_pictures_by_name(editor_client):
+    for title in ("Green card", "back view", "Apple"):
+        make_picture(title=title)
+
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "points", "model_name": "pointpicture", "field_name": "picture"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [
+        "Apple",
+        "back view",
+        "Green card",
+    ]

@@ -35,8 +35,7 @@ class FormattedTextarea(AdminTextareaWidget):
         """The preview of the text as it is, rendered here: it shows without JavaScript, and
         opening a form sends no burst of preview requests (the script asks only as one types)."""
         context = super().get_context(name, value, attrs)
-        if "__prefix__" not in name:  # a row added by "Add another" is renamed by the script
-            context["widget"]["picture_library_url"] = reverse("admin:points_picture_changelist")
+        context["widget"]["picture_library_url"] = reverse("admin:points_picture_changelist")
         text = context["widget"]["value"] or ""
         if text.strip() and "__prefix__" not in name:
             html = formatting.prepare(text).render(

@@ -4,6 +4,7 @@ picture from it (with "+" to add one without leaving the page)."""
 
 from django.contrib import admin
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
+from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 
@@ -98,18 +99,23 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
         js = ["admin/picture-picker.js"]
         css = {"all": ["admin/editor.css"]}
 
+    ordering = [Lower("title"), "pk"]  # also where the list's counts group the rows
+
+    def changelist_view(self, request, extra_context=None):
+        # The list, and only the list, shows what uses each picture: one look at the texts
+        # for the whole list (the chooser and the forms need none of it).
+        request.placed_pictures = placed_picture_ids()
+        return super().changelist_view(request, extra_context)
+
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                point_use_count=Count("point_uses", distinct=True),
-                author_count=Count("authors", distinct=True),
-                # One look at the texts for the whole list (they are not rows to count).
-                placed_in_text=ExpressionWrapper(
-                    Q(pk__in=placed_picture_ids()), output_field=BooleanField()
-                ),
-            )
+        queryset = super().get_queryset(request)
+        placed = getattr(request, "placed_pictures", None)
+        if placed is None:
+            return queryset
+        return queryset.annotate(
+            point_use_count=Count("point_uses", distinct=True),
+            author_count=Count("authors", distinct=True),
+            placed_in_text=ExpressionWrapper(Q(pk__in=placed), output_field=BooleanField()),
         )
 
     @admin.display(description="Picture")

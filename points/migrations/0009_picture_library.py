@@ -53,9 +53,9 @@ def move_into_library(apps, schema_editor):
 
     photos = {}
     for author in Author.objects.exclude(photo="").order_by("pk"):
-        size = dimensions(author.photo)
-        if size is None:  # a file no longer stored: the author is left without a photo
-            continue
+        # A file that cannot be read now keeps its row all the same (its page in the library
+        # then says the file is missing), never lost with the dropped column.
+        size = dimensions(author.photo) or (1, 1)
         photos[author.photo.name] = next_id
         Picture.objects.create(
             id=next_id,
@@ -89,10 +89,11 @@ def move_into_library(apps, schema_editor):
             .order_by("point__position", "point__code", "position", "pk")
             .first()
         )
+        caption = section.figure_caption.replace("[", "(").replace("]", ")")
         if use:
-            place = f"[[picture:{use.picture_id}|{section.figure_caption}]]"
+            place = f"[[picture:{use.picture_id}|{caption}]]"
         else:
-            place = f"*The article’s caption for its picture: “{section.figure_caption}”.*"
+            place = f"*The article’s caption for its picture: “{caption}”.*"
         section.body = f"{section.body.rstrip()}\n\n{place}"
         section.save(update_fields=["body"])
 
@@ -101,7 +102,7 @@ def dimensions(file):
     try:
         with file.open("rb"), Image.open(file) as image:
             return image.size
-    except (OSError, ValueError):
+    except Exception:  # noqa: BLE001 - a missing file, an unreadable one, a storage outage
         return None
 
 
@@ -453,10 +454,20 @@ class Migration(migrations.Migration):
                         ("focal_x__lte", 100),
                         ("focal_y__gte", 0),
                         ("focal_y__lte", 100),
+                        ("focal_x__isnull", False),
+                        ("focal_y__isnull", False),
                     ),
                     _connector="OR",
                 ),
                 name="picture_focal_point_on_picture",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="picture",
+            index=models.Index(
+                django.db.models.functions.text.Lower("title"),
+                models.F("id"),
+                name="picture_library_order_idx",
             ),
         ),
         migrations.AddField(

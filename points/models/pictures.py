@@ -10,6 +10,7 @@ authors through their `picture`; formatted texts through a `[[picture:12]]` line
 (points/formatting.py)."""
 
 import re
+from decimal import Decimal
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
@@ -93,6 +94,7 @@ class Picture(models.Model):
 
     class Meta:
         ordering = [Lower("title"), "pk"]  # "back" before "Green", as editors expect
+        indexes = [models.Index(Lower("title"), "id", name="picture_library_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_decorative=True) | ~Q(alt_text=""),
@@ -100,7 +102,8 @@ class Picture(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(focal_x__isnull=True, focal_y__isnull=True)
-                | Q(focal_x__gte=0, focal_x__lte=100, focal_y__gte=0, focal_y__lte=100),
+                | Q(focal_x__gte=0, focal_x__lte=100, focal_y__gte=0, focal_y__lte=100)
+                & Q(focal_x__isnull=False, focal_y__isnull=False),
                 name="picture_focal_point_on_picture",
             ),
         ]
@@ -136,20 +139,24 @@ class Picture(models.Model):
 
     @property
     def focal_class(self):
-        """The CSS class that keeps the focal point in view in a crop (object-position)."""
-        if self.focal_x is None:
+        """The CSS classes that keep the focal point in view in a crop (object-position), to
+        the nearest FOCAL_STEP, halves up (as the admin's crop preview rounds)."""
+        if self.focal_x is None or self.focal_y is None:
             return ""
-        x, y = (round(float(value) / FOCAL_STEP) * FOCAL_STEP for value in self.focal_position)
+        x, y = (int(Decimal(value) / FOCAL_STEP + Decimal("0.5")) * FOCAL_STEP
+                for value in (self.focal_x, self.focal_y))  # fmt: skip
         return f"focal-x{x} focal-y{y}"
 
-    @property
-    def focal_position(self):
-        return (self.focal_x, self.focal_y)
-
     def markers_for(self, point=None):
-        """Its markers as (marker, is `point`'s), `point`'s first (uses prefetched rows)."""
+        """Its markers as (marker, is `point`'s), `point`'s first: those of published points
+        only (a draft's code is not for readers), and always `point`'s own (its preview)."""
         markers = sorted(
-            self.markers.all(), key=lambda m: (m.point_id != getattr(point, "pk", 0), m.pk)
+            (
+                m
+                for m in self.markers.all()
+                if m.point.is_public or m.point_id == getattr(point, "pk", None)
+            ),
+            key=lambda m: (m.point_id != getattr(point, "pk", 0), m.pk),
         )
         return [(marker, point is not None and marker.point_id == point.pk) for marker in markers]
 

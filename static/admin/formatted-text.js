@@ -99,7 +99,9 @@
   // the chosen picture's number in the hidden input beside the box and signals it with a
   // jQuery "change"; its code goes on a line of its own where the cursor is.
   function placePicture(input) {
-    var box = document.getElementById(input.dataset.pictureFor);
+    // "id_sections-2-body__picture" is beside "id_sections-2-body" (ids of a row added with
+    // "Add another" are renumbered together by Django's inline script).
+    var box = document.getElementById(input.id.replace(/__picture$/, ""));
     if (!box || !input.value) {
       return;
     }

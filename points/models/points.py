@@ -15,6 +15,7 @@ from points.models.fields import FormattedTextField, percent_field
 from points.models.publishing import Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
+from points.page_cache import site_data
 
 
 class BodyArea(models.TextChoices):
@@ -77,6 +78,11 @@ class ConditionQuerySet(ShownToReadersQuerySet):
     def with_published_points(self):
         """Conditions a reader can browse: those with at least one published point."""
         return self.filter(points__in=Point.objects.published()).distinct()
+
+    def browsable(self):
+        """`with_published_points()` as a list, read once for every page that lists them (the
+        home page, the point index's filter) and kept under the pages version."""
+        return site_data("browsable-conditions", lambda: list(self.with_published_points()))
 
 
 class Condition(models.Model):
@@ -151,10 +157,20 @@ class PointQuerySet(PublishableQuerySet):
         from points.models.articles import Article, ArticleSection  # It imports this module.
         from points.models.pictures import PictureMarker  # It imports this module.
 
-        markers = PictureMarker.objects.select_related("point")
-        sections = ArticleSection.objects.filter(
-            article__in=Article.objects.published()
-        ).select_related("article")
+        # Only what the page shows of them: a marker's place and its point's code; a section's
+        # words and its article's title and address. (Columns the page never reads cost time
+        # to fetch and turn into fields; the sections' own ordering would sort by the article's.)
+        markers = (
+            PictureMarker.objects.select_related("point")
+            .only("picture", "x", "y", "point__code")
+            .order_by("pk")
+        )
+        sections = (
+            ArticleSection.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .only("position", "heading", "body", "editor_note", "article__slug", "article__title")
+            .order_by("-article__published_at", "position", "pk")
+        )
         return self.select_related("reviewer").prefetch_related(
             "aliases",
             picture_uses(),

@@ -113,12 +113,14 @@ def site_data(name, load):
     """Small data many pages show (the disclaimer, the reading order of the points), read once
     and kept in the shared cache under the pages version: any change readers could see replaces
     the version, so it is never stale, and it is never kept past the next scheduled publication.
-    `load()` reads it (plain data or unsaved-safe model instances). Never kept from an editor's
-    preview, whose rows are rolled back. Not for pages or parts of pages: those are rendered."""
+    `load()` reads it: plain data or model instances (they are pickled). Never kept from an
+    editor's preview, whose rows are rolled back. Not for pages or parts of pages: those are
+    rendered."""
     if _rolled_back_changes.get():
         return load()
     try:
-        key = f"site-data:{name}:{pages_version()}"
+        # The release too: a deploy may change what `load()` returns.
+        key = f"site-data:{name}:{release()}:{pages_version()}"
         found = cache.get(key)
         if found is not None:
             return found[0]

@@ -193,7 +193,7 @@ class PointFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        conditions = [(each.slug, each.name) for each in Condition.objects.browsable()]
+        conditions = [(each.slug, each.name) for each in Condition.browsable()]
         self.fields["condition"].choices = [("", "Any complaint"), *conditions]
 
     def filter(self, points):

@@ -79,11 +79,6 @@ class ConditionQuerySet(ShownToReadersQuerySet):
         """Conditions a reader can browse: those with at least one published point."""
         return self.filter(points__in=Point.objects.published()).distinct()
 
-    def browsable(self):
-        """`with_published_points()` as a list, read once for every page that lists them (the
-        home page, the point index's filter) and kept under the pages version."""
-        return site_data("browsable-conditions", lambda: list(self.with_published_points()))
-
 
 class Condition(models.Model):
     """A complaint readers look for ("sciatica"), so they can browse the points said to help."""
@@ -104,6 +99,13 @@ class Condition(models.Model):
 
     def get_absolute_url(self):
         return reverse("points:condition-detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def browsable(cls):
+        """All the complaints readers can browse (`with_published_points()`), as a list: read
+        once for the pages that list them (the home page, the point index's filter) and kept
+        under the pages version (page_cache.site_data)."""
+        return site_data("browsable-conditions", lambda: list(cls.objects.with_published_points()))
 
 
 def picture_uses():

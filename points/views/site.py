@@ -40,7 +40,7 @@ def home(request):
         "point_count": review["points"],
         "review": review,
         "body_map": body_map(points),
-        "conditions": Condition.objects.browsable(),
+        "conditions": Condition.browsable(),
     }
     return render(request, "points/home.html", context)
 

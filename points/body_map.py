@@ -11,8 +11,10 @@ their points. Targets scale with the figure, so a map that fits without overlap 
 phone fits on every wider screen.
 """
 
+import functools
 from dataclasses import dataclass, field
 from itertools import combinations
+from types import SimpleNamespace
 
 from points.models import MapView, Sides
 
@@ -144,6 +146,45 @@ def body_map(points, *, current=None, compact=False):
 
 
 def tap_targets(markers, *, size="full"):
+    """The tap targets of `markers` (see lay_out). Their layout depends only on where the
+    markers are and whose they are, so it is worked out once for each arrangement: the same
+    points give the same map on every page that shows them."""
+    geometry = tuple((marker.x, marker.y, marker.mirrored, marker.point.pk) for marker in markers)
+    return [
+        Target(
+            [markers[index] for index in indices],
+            *box,
+            number=number,
+            chooser=chooser,
+            repeat=repeat,
+            label_size=LABEL_SIZE[size],
+        )
+        for indices, box, number, chooser, repeat in layout_of(geometry, size)
+    ]
+
+
+@functools.lru_cache(maxsize=256)
+def layout_of(geometry, size):
+    """lay_out() of markers at `geometry` ((x, y, mirrored, point's pk) each): for each target,
+    (its markers' indices, its box, number, chooser, repeat). A pure function, memoised."""
+    markers = [
+        Marker(SimpleNamespace(pk=pk), x, y, mirrored, current=False)
+        for x, y, mirrored, pk in geometry
+    ]
+    index = {id(marker): number for number, marker in enumerate(markers)}
+    return tuple(
+        (
+            tuple(index[id(marker)] for marker in target.markers),
+            (target.x0, target.y0, target.x1, target.y1),
+            target.number,
+            target.chooser,
+            target.repeat,
+        )
+        for target in lay_out(markers, size)
+    )
+
+
+def lay_out(markers, size):
     """Targets that never overlap: markers closer than the smallest target are grouped (again
     and again, as a group's box is larger), then each target grows towards 44 px while it
     touches no other."""

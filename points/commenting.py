@@ -323,6 +323,10 @@ def page_number(value):
 MAX_PAGE_NUMBER = 100_000
 
 
+# What a comment's reports show: "BL23: Helped a lot after 3 days".
+REPORT_FIELDS = ("comment", "outcome", "days_tried", "point__code")
+
+
 def page_comments(request, page):
     """What a page's comment section shows: a page of approved comments (?comments=N; a 404
     past the last), and this reader's own comments awaiting moderation."""
@@ -333,6 +337,7 @@ def page_comments(request, page):
             Comment.objects.on(page).filter(pk__in=own_ids).exclude(status=CommentStatus.APPROVED)
         )
         reports = ResultReport.objects.filter(comment__in=own_ids).select_related("point")
+        reports = reports.only(*REPORT_FIELDS)
         attach_reports(own_waiting, reports)
     comment_page = approved_comment_page(page, request.GET.get("comments"))
     if comment_page is None:
@@ -378,7 +383,8 @@ def approved_comment_page(page, number):
             )
     else:
         reports = ResultReport.objects.filter(comment__in=approved.values("pk")[rows])
-        attach_reports(comments, reports.select_related("point"))
+        # A report shows its point's code: not the rest of the point's long texts.
+        attach_reports(comments, reports.select_related("point").only(*REPORT_FIELDS))
     total = comments[0].total if comments else 0
     return CommentPage(comments, number, total, per_page)
 

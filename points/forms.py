@@ -193,7 +193,7 @@ class PointFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        conditions = Condition.objects.with_published_points().values_list("slug", "name")
+        conditions = [(each.slug, each.name) for each in Condition.browsable()]
         self.fields["condition"].choices = [("", "Any complaint"), *conditions]
 
     def filter(self, points):

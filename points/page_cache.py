@@ -109,6 +109,32 @@ def seconds_until_next_publication():
     return max(1, int((moment - timezone.now()).total_seconds()))
 
 
+def site_data(name, load):
+    """Small data many pages show (the disclaimer, the reading order of the points), read once
+    and kept in the shared cache under the pages version: any change readers could see replaces
+    the version, so it is never stale, and it is never kept past the next scheduled publication.
+    `load()` reads it: plain data or model instances (they are pickled). Never kept from an
+    editor's preview, whose rows are rolled back. Not for pages or parts of pages: those are
+    rendered."""
+    if _rolled_back_changes.get():
+        return load()
+    try:
+        # The release too: a deploy may change what `load()` returns.
+        key = f"site-data:{name}:{release()}:{pages_version()}"
+        found = cache.get(key)
+        if found is not None:
+            return found[0]
+        # Worked out before the rows are read, as for a page (see PageCacheMiddleware).
+        lifetime = page_lifetime()
+    except Exception:
+        logger.exception("Cache unavailable: %s read from the database", name)
+        return load()
+    data = load()
+    with contextlib.suppress(Exception):
+        cache.set(key, (data,), lifetime)
+    return data
+
+
 def is_personal_request(request):
     """Is the page made for this browser alone: an editor's (session cookie), or a reader's
     who sees their own comment awaiting moderation?"""

@@ -500,6 +500,28 @@ class TestNeverStale:
         assert "Waiting for an editor." not in other_reader.get(point.get_absolute_url()).text
 
 
+def test_small_site_wide_data_is_read_once_and_follows_every_change(
+    render_client, point, django_assert_num_queries
+):
+    """The disclaimer and the points' reading order, which every point page shows, are read once
+    and kept under the pages version (page_cache.site_data), with the page cache off too: a
+    change shows on the next page."""
+    render_client.get(point.get_absolute_url())
+    with django_assert_num_queries(9):  # neither is read again
+        first = render_client.get(point.get_absolute_url()).text
+    disclaimer = Disclaimer.current()
+    disclaimer.short_notice = "A new short notice."
+    disclaimer.save()
+    make_point(code="BL52", pinyin="Zhishi", position=point.position + 1)
+
+    page = render_client.get(point.get_absolute_url()).text
+
+    assert "A new short notice." not in first
+    assert "A new short notice." in page
+    assert "BL52 Zhishi" not in first
+    assert "BL52 Zhishi" in page
+
+
 def test_saving_an_edited_report_fetches_nothing_else(commented_point, django_assert_num_queries):
     """An editor's inline edit of N reports must not cost N fetches of their comments."""
     report = ResultReport.objects.filter(point=commented_point).first()

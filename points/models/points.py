@@ -15,6 +15,7 @@ from points.models.fields import FormattedTextField, percent_field
 from points.models.publishing import Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
+from points.page_cache import site_data
 
 
 class BodyArea(models.TextChoices):
@@ -99,6 +100,13 @@ class Condition(models.Model):
     def get_absolute_url(self):
         return reverse("points:condition-detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def browsable(cls):
+        """All the complaints readers can browse (`with_published_points()`), as a list: read
+        once for the pages that list them (the home page, the point index's filter) and kept
+        under the pages version (page_cache.site_data)."""
+        return site_data("browsable-conditions", lambda: list(cls.objects.with_published_points()))
+
 
 def picture_uses():
     """The prefetch of points' pictures: their uses, each with its picture."""
@@ -151,10 +159,20 @@ class PointQuerySet(PublishableQuerySet):
         from points.models.articles import Article, ArticleSection  # It imports this module.
         from points.models.pictures import PictureMarker  # It imports this module.
 
-        markers = PictureMarker.objects.select_related("point")
-        sections = ArticleSection.objects.filter(
-            article__in=Article.objects.published()
-        ).select_related("article")
+        # Only what the page shows of them: a marker's place and its point's code; a section's
+        # words and its article's title and address. (Columns the page never reads cost time
+        # to fetch and turn into fields; the sections' own ordering would sort by the article's.)
+        markers = (
+            PictureMarker.objects.select_related("point")
+            .only("picture", "x", "y", "point__code")
+            .order_by("pk")
+        )
+        sections = (
+            ArticleSection.objects.filter(article__in=Article.objects.published())
+            .select_related("article")
+            .only("position", "heading", "body", "editor_note", "article__slug", "article__title")
+            .order_by("-article__published_at", "position", "pk")
+        )
         return self.select_related("reviewer").prefetch_related(
             "aliases",
             picture_uses(),

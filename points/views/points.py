@@ -14,7 +14,7 @@ from points import structured_data
 from points.body_map import body_map
 from points.forms import PointFilterForm
 from points.models import BodyArea, Condition, Point, ResultSummary
-from points.page_cache import cache_public_page
+from points.page_cache import cache_public_page, site_data
 from points.views.commented_page import CommentedPage
 
 INDEX_POINTS_PER_PAGE = 12
@@ -27,7 +27,8 @@ class PointPage(CommentedPage):
     context_name = "point"
 
     def extra_context(self, request, point):
-        previous_point, next_point = point.neighbours_in(Point.objects.reading_order())
+        reading_order = site_data("reading-order", Point.objects.reading_order)
+        previous_point, next_point = point.neighbours_in(reading_order)
         trail = [
             ("Home", reverse("points:home")),
             ("Points", reverse("points:point-index")),

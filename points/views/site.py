@@ -16,7 +16,7 @@ from django.views.static import serve
 
 from points.body_map import body_map
 from points.models import Article, Condition, Disclaimer, Point
-from points.page_cache import cache_public_page
+from points.page_cache import cache_public_page, site_data
 from points.routine import MAX_POINTS, articles_with_routines, routine_for
 from points.search import search as run_search
 from points.site_urls import absolute_url
@@ -33,14 +33,14 @@ MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 def home(request):
     published = Point.objects.published()
     points = list(published.with_pictures()[:HOME_POINTS])
-    review = Point.objects.review_summary()
+    review = site_data("review-summary", Point.objects.review_summary)
     context = {
         "articles": Article.objects.published().select_related("author")[:5],
         "points": points,
         "point_count": review["points"],
         "review": review,
         "body_map": body_map(points),
-        "conditions": Condition.objects.with_published_points(),
+        "conditions": Condition.browsable(),
     }
     return render(request, "points/home.html", context)
 

@@ -405,3 +405,20 @@ def test_the_picture_chooser_lists_pictures_by_name(editor_client):
         "back view",
         "Green card",
     ]
+
+
+def test_a_point_pages_markers_cost_no_query_each(render_client, django_assert_num_queries):
+    bl23 = make_point(code="BL23")
+    picture = make_image(bl23, marker_x=40, marker_y=50)
+    others = [make_point() for _ in range(3)]
+    render_client.get(bl23.get_absolute_url())  # the site-wide data, once
+    with django_assert_num_queries(9):
+        render_client.get(bl23.get_absolute_url())
+    for point in others:
+        PictureMarker.objects.create(picture=picture, point=point, x=10, y=10)
+    render_client.get(bl23.get_absolute_url())
+
+    with django_assert_num_queries(9):
+        html = render_client.get(bl23.get_absolute_url()).text
+
+    assert all(f">{point.code}</text>" in html for point in others)

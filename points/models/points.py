@@ -159,12 +159,13 @@ class PointQuerySet(PublishableQuerySet):
         from points.models.articles import Article, ArticleSection  # It imports this module.
         from points.models.pictures import PictureMarker  # It imports this module.
 
-        # Only what the page shows of them: a marker's place and its point's code; a section's
+        # Only what the page shows of them: a marker's place, its point's code and whether
+        # that point is public (a draft's marker is not drawn); a section's
         # words and its article's title and address. (Columns the page never reads cost time
         # to fetch and turn into fields; the sections' own ordering would sort by the article's.)
         markers = (
             PictureMarker.objects.select_related("point")
-            .only("picture", "x", "y", "point__code")
+            .only("picture", "x", "y", "point__code", "point__status", "point__published_at")
             .order_by("pk")
         )
         sections = (

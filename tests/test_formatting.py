@@ -281,6 +281,9 @@ def test_point_links_cost_three_queries_after_a_change_and_none_after_that(rende
     article = make_article(intro="No links here.")
     url = article.get_absolute_url()
     render_client.get(url)
+    article.save()  # any save: the first render after it reads the small site-wide data again
+    with CaptureQueriesContext(connection) as plain_first:
+        render_client.get(url)
     with CaptureQueriesContext(connection) as plain:
         render_client.get(url)
 
@@ -292,7 +295,7 @@ def test_point_links_cost_three_queries_after_a_change_and_none_after_that(rende
     with CaptureQueriesContext(connection) as later:
         render_client.get(url)
 
-    assert len(first) == len(plain) + 3
+    assert len(first) == len(plain_first) + 3
     assert len(later) == len(plain)
 
 

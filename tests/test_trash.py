@@ -30,6 +30,7 @@ from points.models import (
     ResultReport,
     Status,
 )
+from points.revisions import record_revision
 from tests.factories import (
     make_article,
     make_author,
@@ -697,3 +698,25 @@ def test_a_point_whose_picture_was_deleted_since_waits_for_the_picture(editor_cl
     recover(editor_client, picture)
     assert recover(editor_client, point).status_code == 302
     assert Point.objects.get().pictures.get().picture == Picture.objects.get()
+
+
+def test_a_point_deleted_before_the_library_comes_back_with_the_pictures_deleted_with_it(
+    editor_client, editor
+):
+    """Before the picture library a point's pictures were deleted with it; migration 0009 keeps
+    them in the point's deletion record as pictures of the library. Recovering the point brings
+    them back too (restoring.gone_and_linked), not a refusal naming a deleted picture."""
+    point = make_point(code="BL52", pinyin="Zhishi")
+    picture = make_image(point, alt_text="Zhishi beside the spine")
+    use = point.pictures.get()
+    record_revision([point, use, picture], user=editor, comment="Deleted.")
+    point_pk, picture_pk = point.pk, picture.pk
+    point.delete()
+    picture.delete()  # as the old cascade did
+
+    response = editor_client.post(TRASH, {"item": f"point:{point_pk}"})
+
+    assert response.status_code == 302, response.content
+    point = Point.objects.get(code="BL52")
+    assert [use.picture.alt_text for use in point.pictures.all()] == ["Zhishi beside the spine"]
+    assert Picture.objects.filter(pk=picture_pk).exists()

@@ -422,3 +422,16 @@ def test_a_point_pages_markers_cost_no_query_each(render_client, django_assert_n
         html = render_client.get(bl23.get_absolute_url()).text
 
     assert all(f">{point.code}</text>" in html for point in others)
+
+
+def test_a_picture_code_inside_a_sentence_is_not_a_use(client, editor_client):
+    """Only a line of its own places a picture: the library found uses with a looser pattern
+    than the one that shows them, and called a picture readers never see 'used'."""
+    picture = make_picture(title="Mentioned only")
+    article = make_article(closing=f"See [[picture:{picture.pk}]] in a sentence.")
+
+    assert figures(client.get(article.get_absolute_url()).text) == []
+    page = editor_client.get(reverse("admin:points_picture_change", args=[picture.pk])).text
+    assert "Not used yet." in page
+    listing = editor_client.get(reverse("admin:points_picture_changelist") + "?use=unused").text
+    assert "Mentioned only" in listing

@@ -134,33 +134,34 @@ def picture_draft_uses(picture):
     return pages
 
 
-def placed_picture_ids():
-    """The numbers of the pictures the site's formatted texts place, each once."""
-    placed = set()
-    for model in apps.get_app_config("points").get_models():
-        for f in model._meta.concrete_fields:
-            if isinstance(f, FormattedTextField):
-                texts = model._base_manager.filter(**{f"{f.attname}__icontains": "[[picture:"})
-                for text in texts.values_list(f.attname, flat=True):
-                    placed |= {place.picture_id for place in formatting.prepare(text).pictures}
-    return placed
-
-
 # A point's picture choice in a draft's form data: "pictures-0-picture".
 PICTURE_CHOICE = re.compile(r"pictures-\d+-picture")
+
+
+def placements():
+    """(row, field, {picture numbers}) for every formatted text that places a picture, read by
+    the same parser that places them (points/formatting.py): a "[[picture:12]]" that is not on
+    a line of its own shows nothing, so it is not a use."""
+    for model in apps.get_app_config("points").get_models():
+        for f in model._meta.concrete_fields:
+            if not isinstance(f, FormattedTextField):
+                continue
+            for row in model._base_manager.filter(**{f"{f.attname}__icontains": "[[picture:"}):
+                text = getattr(row, f.attname)
+                numbers = {place.picture_id for place in formatting.prepare(text).pictures}
+                if numbers:
+                    yield row, f, numbers
+
+
+def placed_picture_ids():
+    """The numbers of the pictures the site's formatted texts place, each once."""
+    return {number for _, _, numbers in placements() for number in numbers}
 
 
 def picture_text_uses(picture):
     """[(where, row)] for the formatted texts that place `picture` ([[picture:12]]), e.g.
     ("section 2 “Lower Back Points” of “Acupressure points…”", the section)."""
-    pattern = rf"\[\[picture:\s*{picture.pk}\s*(\||\]\])"
-    found = []
-    for model in apps.get_app_config("points").get_models():
-        fields = [f for f in model._meta.concrete_fields if isinstance(f, FormattedTextField)]
-        for f in fields:
-            for row in model._base_manager.filter(**{f"{f.attname}__iregex": pattern}):
-                found.append((where_text(row, f), row))
-    return found
+    return [(where_text(row, f), row) for row, f, numbers in placements() if picture.pk in numbers]
 
 
 def where_text(row, field):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from points.models import Comment, CommentStatus
 from tests.factories import make_article, make_comment
+from tests.pages import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -332,3 +333,20 @@ def test_row_buttons_need_a_post_and_the_change_permission(
     assert client.post(MODERATE_URL, {"approve": comment.pk}).status_code == 302  # to login
     comment.refresh_from_db()
     assert comment.status == CommentStatus.PENDING
+
+
+def test_the_confirmation_pages_own_form_deletes_what_it_lists(admin_client_, point):
+    """The form is sent back as the browser would send it: the one delete form of every
+    delete page (admin/points/includes/delete_form.html)."""
+    keep, remove = make_comment(point), make_comment(point)
+    confirmation = admin_client_.post(
+        CHANGELIST, {"action": "delete_selected", ACTION_CHECKBOX_NAME: [remove.pk]}
+    )
+
+    admin_client_.post(CHANGELIST, form_data(confirmation.text, "delete-confirmation"))
+
+    assert list(Comment.objects.all()) == [keep]
+    single = make_comment(point)
+    url = reverse("admin:points_comment_delete", args=[single.pk])
+    admin_client_.post(url, form_data(admin_client_.get(url).text, "delete-confirmation"))
+    assert list(Comment.objects.all()) == [keep]

@@ -41,7 +41,7 @@ from tests.factories import (
     make_point,
     make_section,
 )
-from tests.pages import change_form
+from tests.pages import change_form, form_data
 
 TRASH = reverse("admin:trash")
 
@@ -720,3 +720,19 @@ def test_a_point_deleted_before_the_library_comes_back_with_the_pictures_deleted
     point = Point.objects.get(code="BL52")
     assert [use.picture.alt_text for use in point.pictures.all()] == ["Zhishi beside the spine"]
     assert Picture.objects.filter(pk=picture_pk).exists()
+
+
+def test_the_confirmation_pages_own_forms_move_items_to_the_trash(editor_client):
+    spare, other = make_picture(title="Spare"), make_picture(title="Other")
+    changelist = reverse("admin:points_picture_changelist")
+    confirmation = editor_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [spare.pk]}
+    )
+
+    editor_client.post(changelist, form_data(confirmation.text, "delete-confirmation"))
+
+    assert list(Picture.objects.all()) == [other]
+    url = reverse("admin:points_picture_delete", args=[other.pk])
+    editor_client.post(url, form_data(editor_client.get(url).text, "delete-confirmation"))
+    assert not Picture.objects.exists()
+    assert sorted(in_trash(editor_client)) == ["Other", "Spare"]

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 
@@ -90,6 +91,16 @@ def editor_client(editor):
     editor_client = Client()
     editor_client.force_login(editor)
     return editor_client
+
+
+@pytest.fixture
+def viewer_client(django_user_model):
+    """A browser signed in as staff who may look at points but not change them."""
+    user = django_user_model.objects.create_user(username="vic", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_point"))
+    viewer = Client()
+    viewer.force_login(user)
+    return viewer
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ the page's address, publishes or discards them; readers and the page cache never
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
@@ -376,16 +375,10 @@ class TestTheListsShowUnpublishedChanges:
 
 
 class TestPermissions:
-    @pytest.fixture
-    def viewer(self, django_user_model):
-        """Staff who may look at points but not change them."""
-        user = django_user_model.objects.create_user(username="vic", is_staff=True)
-        user.user_permissions.add(Permission.objects.get(codename="view_point"))
-        viewer = Client()
-        viewer.force_login(user)
-        return viewer
-
-    def test_staff_who_cannot_change_get_no_draft_or_preview(self, viewer, editor_client, point):
+    def test_staff_who_cannot_change_get_no_draft_or_preview(
+        self, viewer_client, editor_client, point
+    ):
+        viewer = viewer_client
         save_draft(editor_client, point, summary=[NEW_SUMMARY])
         data, _ = change_form_and_html(editor_client, point)
 

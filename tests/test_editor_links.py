@@ -2,8 +2,6 @@
 readers never see them, and a page with them is never kept by the page cache."""
 
 import pytest
-from django.contrib.auth.models import Permission
-from django.test import Client
 from django.urls import reverse
 
 from points.models import BodyArea, Disclaimer
@@ -57,13 +55,8 @@ def test_readers_never_see_them(client, pages):
         assert "Edit this page" not in response.text, url
 
 
-def test_staff_who_may_not_change_a_page_do_not_see_them(django_user_model, point):
-    user = django_user_model.objects.create_user(username="vic", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_point"))
-    viewer = Client()
-    viewer.force_login(user)
-
-    assert "Edit this page" not in viewer.get(point.get_absolute_url()).text
+def test_staff_who_may_not_change_a_page_do_not_see_them(viewer_client, point):
+    assert "Edit this page" not in viewer_client.get(point.get_absolute_url()).text
 
 
 def test_an_editors_page_is_never_kept_or_served_to_a_reader(editor_client, client, point):
@@ -130,12 +123,8 @@ class TestTheAdminHomePage:
 
         assert "No pages have unpublished changes waiting." in html
 
-    def test_staff_who_may_not_change_pages_get_no_panel(self, django_user_model):
-        user = django_user_model.objects.create_user(username="vic", is_staff=True)
-        viewer = Client()
-        viewer.force_login(user)
-
-        assert "unpublished-changes" not in viewer.get(reverse("admin:index")).text
+    def test_staff_who_may_not_change_pages_get_no_panel(self, viewer_client):
+        assert "unpublished-changes" not in viewer_client.get(reverse("admin:index")).text
 
 
 def test_a_removed_page_points_an_editor_to_the_trash(editor_client, client, point):

@@ -8,9 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -101,13 +99,8 @@ class TestTheButtons:
         assert [name for name, _ in buttons(html)] == ["_save", "_continue"]
         assert "_addanother" not in html
 
-    def test_staff_who_may_only_look_get_no_buttons(self, django_user_model, point):
-        user = django_user_model.objects.create_user(username="vic", is_staff=True)
-        user.user_permissions.add(Permission.objects.get(codename="view_point"))
-        viewer = Client()
-        viewer.force_login(user)
-
-        html = viewer.get(change_url(point)).text
+    def test_staff_who_may_only_look_get_no_buttons(self, viewer_client, point):
+        html = viewer_client.get(change_url(point)).text
 
         assert "publishing-row" not in html
         assert 'name="_save"' not in html

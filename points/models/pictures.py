@@ -160,10 +160,10 @@ class Picture(models.Model):
         )
         return [(marker, point is not None and marker.point_id == point.pk) for marker in markers]
 
-    def marker_note(self, point=None):
-        """What the rings on the picture mean, in words: "The red rings mark where BL23 is
-        (on both sides). Grey rings mark other points: GB30."."""
-        markers = self.markers_for(point)
+    def marker_note(self, point=None, markers=None):
+        """What the rings on the picture mean, in words: "The red rings mark where BL23 is.
+        Grey rings mark other points: GB30." (`markers`: what markers_for(point) gave.)"""
+        markers = self.markers_for(point) if markers is None else markers
         own = [marker for marker, current in markers if current]
         others = list(dict.fromkeys(m.point.code for m, current in markers if not current))
         if point is None:

@@ -104,12 +104,12 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
     def changelist_view(self, request, extra_context=None):
         # The list, and only the list, shows what uses each picture: one look at the texts
         # for the whole list (the chooser and the forms need none of it).
-        request.placed_pictures = placed_picture_ids()
+        request.pictures_placed_in_texts = placed_picture_ids()
         return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        placed = getattr(request, "placed_pictures", None)
+        placed = getattr(request, "pictures_placed_in_texts", None)
         if placed is None:
             return queryset
         return queryset.annotate(

@@ -9,7 +9,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 
 from points.admin.revisions import ChangeNoteForm, RevisionAdmin
-from points.admin.usage import change_url, picture_text_uses, placed_picture_ids
+from points.admin.usage import change_url, counted, picture_text_uses, placed_picture_ids
 from points.admin.widgets import LabelledTabularInline, PictureWidgets
 from points.models import Picture, PictureMarker, PointPicture
 
@@ -95,11 +95,11 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
         ("Where it is used", {"fields": ["where_used", "placing"]}),
     ]
 
+    ordering = [Lower("title"), "pk"]  # also where the list's counts group the rows
+
     class Media:
         js = ["admin/picture-picker.js"]
         css = {"all": ["admin/editor.css"]}
-
-    ordering = [Lower("title"), "pk"]  # also where the list's counts group the rows
 
     def changelist_view(self, request, extra_context=None):
         # The list, and only the list, shows what uses each picture: one look at the texts
@@ -126,9 +126,9 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
     def used_by(self, picture):
         parts = []
         if picture.point_use_count:
-            parts.append(f"{picture.point_use_count} point{'s' * (picture.point_use_count != 1)}")
+            parts.append(counted(picture.point_use_count, "point"))
         if picture.author_count:
-            parts.append(f"{picture.author_count} author{'s' * (picture.author_count != 1)}")
+            parts.append(counted(picture.author_count, "author"))
         if picture.placed_in_text:
             parts.append("placed in a text")
         return ", ".join(parts) or "Not used anywhere"

@@ -28,13 +28,12 @@ from html import escape, unescape
 import nh3
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from points.page_cache import changes_are_rolled_back, pages_version
+from points.page_cache import site_data
 
 # Longer texts are refused by the form with a clear message (FormattedTextField).
 MAX_LENGTH = 20_000
@@ -343,12 +342,9 @@ def texts_of(page):
 class PointLinks:
     """The published points by code, pinyin, English name and other names (case-insensitive), as
     {key: (url, "BL23 Shenshu")}, looked up once per request and only for a page with a point
-    link. The map is kept in the process while the pages version (points/page_cache.py) stays
-    the same and no scheduled point has gone live: any change to a point replaces that version,
-    as it empties the page cache, so a link follows a new slug or status at once. (Never kept
-    from an editor's preview, whose rows are rolled back.)"""
-
-    _memo = None  # (pages version, valid until, map), shared by the process's requests
+    link. The map is small site-wide data (page_cache.site_data): kept under the pages version,
+    which any change to a point replaces, so a link follows a new slug or status at once; never
+    past the next scheduled publication, and never from an editor's preview."""
 
     def __init__(self):
         self._map = None
@@ -360,17 +356,7 @@ class PointLinks:
 
     @classmethod
     def current(cls):
-        if changes_are_rolled_back():
-            return cls.load()  # An editor's preview: rows that are never committed.
-        version = pages_version()
-        memo = cls._memo
-        if memo and memo[0] == version and (memo[1] is None or timezone.now() < memo[1]):
-            return memo[2]
-        from points.models import Point  # The models import nothing from here.
-
-        found = cls.load()
-        cls._memo = (version, Point.objects.next_publication(), found)
-        return found
+        return site_data("point-links", cls.load)
 
     @staticmethod
     def load():

@@ -383,3 +383,13 @@ def test_the_search_is_for_staff_only(client):
 
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_search_lists_only_what_the_editor_may_see(viewer_client):
+    make_point(code="BL40", pinyin="Weizhong", said_to_help="Knee pain.")
+    make_picture(title="Knee from behind")
+
+    page = viewer_client.get(FIND_URL, {"q": "knee"}).text
+
+    assert "BL40" in page
+    assert "Knee from behind" not in page  # this viewer may look at points only

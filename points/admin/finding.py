@@ -3,10 +3,13 @@ content list the editor may see with that list's own search (ModelAdmin.search_f
 Django's get_search_results), so a word finds the points, articles, pictures, authors and
 sources that hold it, each list searched the way its own search box searches it."""
 
+from django.apps import apps
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+
+from points.admin.usage import change_url
 
 # The lists searched, in the order their results are shown (the comments' own list has its own
 # search: readers' words are not content).
@@ -25,35 +28,27 @@ SHOWN_PER_KIND = 8
 def find_anything(request, site):
     query = request.GET.get("q", "").strip()[:200]
     groups = []
-    if query:
-        for model, model_admin in site._registry.items():
-            if model._meta.app_label != "points" or model._meta.model_name not in SEARCHED:
-                continue
-            if not (model_admin.search_fields and model_admin.has_view_permission(request)):
-                continue
-            queryset, may_repeat = model_admin.get_search_results(
-                request, model_admin.get_queryset(request), query
-            )
-            if may_repeat:
-                queryset = queryset.distinct()
-            found = list(queryset[: SHOWN_PER_KIND + 1])
-            if not found:
-                continue
-            info = (model._meta.app_label, model._meta.model_name)
-            changelist = reverse(f"admin:{info[0]}_{info[1]}_changelist", current_app=site.name)
+    for name in SEARCHED if query else []:
+        model = apps.get_model("points", name)
+        model_admin = site._registry.get(model)
+        if not (model_admin and model_admin.search_fields):
+            continue
+        if not model_admin.has_view_permission(request):
+            continue
+        queryset, may_repeat = model_admin.get_search_results(
+            request, model_admin.get_queryset(request), query
+        )
+        found = list((queryset.distinct() if may_repeat else queryset)[: SHOWN_PER_KIND + 1])
+        if found:
+            changelist = reverse(f"admin:points_{name}_changelist", current_app=site.name)
             groups.append(
                 {
                     "kind": model._meta.verbose_name_plural,
-                    "order": SEARCHED.index(model._meta.model_name),
-                    "items": [
-                        (obj, reverse(f"admin:{info[0]}_{info[1]}_change", args=[obj.pk]))
-                        for obj in found[:SHOWN_PER_KIND]
-                    ],
+                    "items": [(obj, change_url(obj)) for obj in found[:SHOWN_PER_KIND]],
                     "more": len(found) > SHOWN_PER_KIND,
                     "all_url": f"{changelist}?{urlencode({SEARCH_VAR: query})}",
                 }
             )
-    groups.sort(key=lambda group: group["order"])
     context = {
         **site.each_context(request),
         "title": f"Find “{query}”" if query else "Find anything",

@@ -1,5 +1,14 @@
 from points.models.aliases import AliasKind, PointAlias
 from points.models.articles import Article, ArticleReference, ArticleSection, Author
+from points.models.choices import (
+    BodyArea,
+    Channel,
+    Confidence,
+    MapView,
+    Posture,
+    Pressure,
+    Sides,
+)
 from points.models.comments import (
     Comment,
     CommentStatus,
@@ -10,18 +19,7 @@ from points.models.comments import (
 from points.models.disclaimer import Disclaimer
 from points.models.drafts import PendingChange
 from points.models.pictures import Picture, PictureMarker, PointPicture
-from points.models.points import (
-    BodyArea,
-    Channel,
-    Condition,
-    Confidence,
-    MapView,
-    Point,
-    PointReference,
-    Posture,
-    Pressure,
-    Sides,
-)
+from points.models.points import Condition, Point, PointReference
 from points.models.publishing import PageRedirect, Publishable, PublishableQuerySet, Status
 from points.models.routines import RoutineStep
 from points.models.sources import Reference, Reviewer

@@ -11,67 +11,20 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from points.models.choices import (
+    BodyArea,
+    Channel,
+    Confidence,
+    MapView,
+    Posture,
+    Pressure,
+    Sides,
+)
 from points.models.fields import FormattedTextField, percent_field
 from points.models.publishing import Publishable, PublishableQuerySet
 from points.models.shown import ShownToReadersQuerySet
 from points.models.sources import Citation, Reference
 from points.page_cache import site_data
-
-
-class BodyArea(models.TextChoices):
-    ABDOMEN = "abdomen", "Abdomen"
-    LOWER_BACK = "lower-back", "Lower back"
-    HIPS = "hips-and-buttocks", "Hips and buttocks"
-    LEG = "leg", "Leg and knee"
-    HAND = "hand", "Hand"
-    FOOT = "foot", "Ankle and foot"
-
-    @property
-    def url(self):
-        return reverse("points:body-area-detail", kwargs={"area": self.value})
-
-
-class Channel(models.TextChoices):
-    CONCEPTION_VESSEL = "CV", "Conception Vessel (Ren)"
-    BLADDER = "BL", "Bladder"
-    GALLBLADDER = "GB", "Gallbladder"
-    LARGE_INTESTINE = "LI", "Large Intestine"
-    KIDNEY = "KI", "Kidney"
-    LIVER = "LR", "Liver"
-
-
-class Pressure(models.TextChoices):
-    """How firmly the site advises pressing: always a comfortable pressure. There is no
-    "strong": where the article says so, its words are quoted as its own (article_technique)."""
-
-    GENTLE = "gentle", "Gentle"
-    MEDIUM = "medium", "Medium"
-    FIRM = "firm", "Firm"
-
-
-class Posture(models.TextChoices):
-    ANY = "any", "Any comfortable position"
-    SITTING = "sitting", "Sitting"
-    LYING_BACK = "lying-back", "Lying on your back"
-    LYING_FRONT = "lying-front", "Lying face down"
-    LYING_SIDE = "lying-side", "Lying on your side"
-    STANDING = "standing", "Standing"
-
-
-class Sides(models.TextChoices):
-    MIDLINE = "midline", "On the midline (one point)"
-    BOTH = "both", "Both sides of the body"
-
-
-class Confidence(models.TextChoices):
-    HIGH = "high", "Sure: several references agree"
-    MEDIUM = "medium", "Likely: one good reference, or inferred from the name and place"
-    UNCERTAIN = "uncertain", "Uncertain: the article's description fits more than one point"
-
-
-class MapView(models.TextChoices):
-    FRONT = "front", "Front"
-    BACK = "back", "Back"
 
 
 class ConditionQuerySet(ShownToReadersQuerySet):

@@ -304,10 +304,8 @@ class PlacedPictures:
             from points.models import Picture, PictureMarker  # They import nothing from here.
 
             wanted = (self._wanted | {picture_id}) - self._found.keys()
-            markers = PictureMarker.objects.select_related("point")
-            rows = Picture.objects.filter(pk__in=wanted).prefetch_related(
-                Prefetch("markers", markers)
-            )
+            markers = Prefetch("markers", PictureMarker.objects.for_figures())
+            rows = Picture.objects.filter(pk__in=wanted).prefetch_related(markers)
             loaded = {picture.pk: picture for picture in rows}
             self._found |= {pk: loaded.get(pk) for pk in wanted}
         return self._found[picture_id]

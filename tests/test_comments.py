@@ -4,6 +4,7 @@ replies and the result figures."""
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -76,6 +77,22 @@ def test_approved_comments_are_paginated(client, point, settings):
     assert "Comment number 20." in second
     assert "Comment number 00." not in second
     assert "Page 2 of 2" in second
+    assert "25 comments" in first
+    assert "25 comments" in second
+    assert beyond.status_code == 404
+
+
+@pytest.mark.parametrize("approved", [20, 40])
+def test_comment_pages_that_are_all_full_count_every_comment(client, point, settings, approved):
+    settings.COMMENTS_PER_PAGE = 20
+    for n in range(approved):
+        make_comment(point, name=f"Reader {n}", text=f"Comment number {n:02d}.", status="approved")
+
+    last = client.get(point.get_absolute_url(), {"comments": approved // 20}).text
+    beyond = client.get(point.get_absolute_url(), {"comments": approved // 20 + 1})
+
+    assert f"{approved} comments" in last
+    assert "Later comments" not in last
     assert beyond.status_code == 404
 
 
@@ -417,14 +434,25 @@ def test_point_page_queries_do_not_grow_with_comments(
     client.get(point.get_absolute_url())
     with django_assert_num_queries(9):
         client.get(point.get_absolute_url())
-    for n in range(200):
-        make_comment(point, name=f"R{n}", text="Helped.", status="approved", report="helped-a-lot")
-    client.get(point.get_absolute_url())
 
-    with django_assert_num_queries(9):
+    def add_comments(number):
+        for n in range(number):
+            make_comment(
+                point, name=f"R{n}", text="Helped.", status="approved", report="helped-a-lot"
+            )
+        client.get(point.get_absolute_url())
+
+    # Comments that fit on one page are their own total; a full page has the rest counted.
+    add_comments(settings.COMMENTS_PER_PAGE)
+    with django_assert_num_queries(10):
+        client.get(point.get_absolute_url())
+    add_comments(200 - settings.COMMENTS_PER_PAGE)
+
+    with django_assert_num_queries(10):
         response = client.get(point.get_absolute_url())
 
     assert "200 readers reported" in response.text
+    assert "200 comments" in response.text
 
 
 class TestEditorsAreTold:

@@ -54,7 +54,7 @@ class Author(KeepsOldURLs):
 
 class ArticleQuerySet(PublishableQuerySet):
     def with_page_relations(self):
-        public_points = Point.objects.published().with_pictures()
+        public_points = Point.objects.published().for_cards()
         return self.select_related("author__picture", "reviewer").prefetch_related(
             models.Prefetch("citations", ArticleReference.objects.select_related("reference")),
             models.Prefetch(

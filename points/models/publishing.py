@@ -15,11 +15,19 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def is_published(through=""):
+    """The condition for rows readers may see: published, with a publication time that has
+    come; `through` a relation ("article__"), for rows whose related row must be. Filtering by
+    time at query time means a scheduled page goes live by itself, with no job to run."""
+    return models.Q(
+        **{f"{through}status": Status.PUBLISHED, f"{through}published_at__lte": timezone.now()}
+    )
+
+
 class PublishableQuerySet(ShownToReadersQuerySet):
     def published(self):
-        """Rows readers may see: published, with a publication time that has come. Filtering
-        by time at query time means a scheduled page goes live by itself, with no job to run."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        """Rows readers may see (see is_published())."""
+        return self.filter(is_published())
 
     def viewable_by(self, user):
         """What this user may open: readers see published rows; staff also preview drafts."""

@@ -59,8 +59,9 @@ class CommentedPage:
             if preview is not None:
                 return preview
         pages = self.model.objects.viewable_by(request.user).with_page_relations()
-        page = pages.filter(slug=slug).first()
-        if page is None:
+        try:
+            page = pages.get(slug=slug)  # Unlike first(), no needless ORDER BY to build.
+        except self.model.DoesNotExist:
             return gone_or_404(request, self.model, slug)
         return self.render(request, page, CommentForm(page=page))
 

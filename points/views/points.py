@@ -65,7 +65,7 @@ def point_index(request):
     page = Paginator(points, INDEX_POINTS_PER_PAGE).get_page(request.GET.get("page"))
     if request.GET.get("page", "1") != str(page.number):
         raise Http404("No such page of points.")
-    page_points = list(page.object_list.with_pictures())
+    page_points = list(page.object_list.for_cards())
     context = {
         "points_by_area": group_by_body_area(page_points),
         "page": page,
@@ -98,7 +98,7 @@ def condition_index(request):
 @cache_public_page
 def condition_detail(request, slug):
     condition = get_object_or_404(Condition.objects.with_published_points(), slug=slug)
-    points = condition.points.published().with_pictures()
+    points = condition.points.published().for_cards()
     context = {"condition": condition, "points": points, "editable": condition}
     return render(request, "points/condition_detail.html", context)
 
@@ -109,7 +109,7 @@ def body_area_detail(request, area):
     if area not in BodyArea.values:
         raise Http404("No such body area.")
     area = BodyArea(area)
-    points = Point.objects.published().filter(body_area=area).with_pictures()
+    points = Point.objects.published().filter(body_area=area).for_cards()
     if not points:
         raise Http404("No published points in this area.")
     context = {"area": area, "points": points, "editable": (Point, {"body_area": area.value})}

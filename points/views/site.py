@@ -32,7 +32,7 @@ MEDIA_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
 @cache_public_page
 def home(request):
     published = Point.objects.published()
-    points = list(published.with_pictures()[:HOME_POINTS])
+    points = list(published.for_cards()[:HOME_POINTS])
     review = site_data("review-summary", Point.objects.review_summary)
     context = {
         "articles": Article.objects.published().select_related("author")[:5],

@@ -384,8 +384,8 @@ def approved_comment_page(page, number):
                 if comment.report_outcome
                 else []
             )
-    else:
-        reports = ResultReport.objects.filter(comment__in=approved.values("pk")[rows])
+    elif comments:
+        reports = ResultReport.objects.filter(comment__in=[comment.pk for comment in comments])
         # A report shows its point's code: not the rest of the point's long texts.
         attach_reports(comments, reports.select_related("point").only(*REPORT_FIELDS))
     return CommentPage(comments, number, total, per_page)

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from points.models import Disclaimer, Status
+from points.models import Disclaimer, ResultReport, Status
 from tests.factories import (
     make_article,
+    make_comment,
     make_condition,
     make_image,
     make_point,
@@ -392,15 +393,32 @@ class TestQueryCounts:
             placed = make_image(point, marker_x=10, marker_y=20)
             body = f"Before.\n\n[[picture:{placed.pk}|Placed here]]\n\nAfter."
             make_section(article, points=[point, make_point()], body=body)
-        # ... and the pictures all its sections place, with their markers: two queries. (The
-        # first render also reads the disclaimer, kept for the pages after it, and when the
-        # next scheduled publication is.)
+            comment = make_comment(article, status="approved")
+            ResultReport.objects.create(comment=comment, point=point, outcome="helped-a-lot")
+        # The article, its references, sections and their points with their pictures; the
+        # pictures all its sections place, with their markers; a page of comments and their
+        # reports. (The first render also reads the disclaimer, kept for the pages after it,
+        # and when the next scheduled publication is.)
         with django_assert_num_queries(12):
             render_client.get(article.get_absolute_url())
         with django_assert_num_queries(9):
             response = render_client.get(article.get_absolute_url())
 
         assert response.text.count("<figcaption>\n      Placed here") == sections
+        assert response.text.count(": Helped a lot</li>") == sections
+
+    def test_an_article_without_comments_reads_no_reports(
+        self, render_client, django_assert_num_queries
+    ):
+        article = make_article()
+        make_section(article, points=[make_point()])
+        render_client.get(article.get_absolute_url())
+
+        # As above less the reports (and the placed pictures: none placed here).
+        with django_assert_num_queries(6):
+            response = render_client.get(article.get_absolute_url())
+
+        assert "No comments have been published yet." in response.text
 
     @pytest.mark.parametrize("points", [1, 12])
     def test_home_and_index(self, render_client, django_assert_num_queries, points):

@@ -54,8 +54,11 @@ class Target:
     repeat: bool = False  # the same link as an earlier target (the other side of the body)
     label_size: float = 15
 
-    @property
+    @functools.cached_property
     def points(self):
+        """Its markers' points, each once. Kept after the first use: the template and the
+        label's place ask many times, and a target's markers are final by then (lay_out()
+        merges markers before it asks)."""
         return list({marker.point.pk: marker.point for marker in self.markers}.values())
 
     @property

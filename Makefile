@@ -27,7 +27,8 @@ help:
 	@echo "make loadtest     load, fault, spam-bot and slow-client test on loopback (SQLite, PostgreSQL)"
 	@echo "make bench        benchmark pages against a static file (prints figures;"
 	@echo "                  make bench ARGS=--scale adds 100x the content, ARGS=--quick is shorter)"
-	@echo "make lighthouse   Lighthouse scores of the site make run serves on port 8000 (start it first)"
+	@echo "make lighthouse   Lighthouse scores of the site make run serves on port 8000 (start it first;"
+	@echo "                  another address: make lighthouse URL=http://127.0.0.1:8001)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) not found (pyenv install $(PYTHON_VERSION))"; exit 1; }
@@ -114,5 +115,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python scripts/bench.py $(ARGS)
 
 # Lighthouse on a site already running (make run in another terminal).
+# The site to measure; `make lighthouse URL=...` overrides it (the environment does not).
+URL = http://127.0.0.1:8000
 lighthouse:
-	scripts/lighthouse.sh
+	scripts/lighthouse.sh $(URL)

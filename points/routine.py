@@ -87,7 +87,8 @@ def with_routine_steps(articles):
     point when published (steps of a point since unpublished are left out of the routine)."""
     public_points = Point.objects.published().with_pictures()
     steps = EditorsStep.objects.filter(point__in=public_points).select_related("point")
-    return articles.with_page_relations().prefetch_related(
+    # The routine shows more of each point than a card does (its cautions, posture, steps).
+    return articles.with_page_relations(points=public_points).prefetch_related(
         Prefetch("routine_steps", steps, to_attr="public_routine_steps")
     )
 

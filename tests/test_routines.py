@@ -374,3 +374,23 @@ def test_a_deleted_article_comes_back_from_the_trash_with_its_routine(
     routine = client.get(article.routine_url())
     assert codes(routine) == ["BL23", "CV6"]
     assert routine.context["routine"].steps[0].seconds_per_side == 30
+
+
+def test_an_articles_routine_reads_its_points_in_a_fixed_number_of_queries(
+    client, settings, article, django_assert_max_num_queries
+):
+    """The routine shows each point's cautions, posture and steps; the article's points are
+    fetched as cards (for_cards()), so each of those columns must not cost a query a point."""
+    settings.PAGE_CACHE_ENABLED = False
+    Article.objects.filter(pk=article.pk).update(is_site_routine=True)
+    for n in range(6):
+        make_section(article, points=[make_point(code=f"GB{40 + n}", slug=f"gb{40 + n}")])
+    client.get(article.routine_url())  # the first render also reads the shared site data
+
+    with django_assert_max_num_queries(10):
+        response = client.get(article.routine_url())
+    with django_assert_max_num_queries(10):
+        site = client.get(reverse("points:routine"))
+
+    assert len(response.context["routine"].steps) == 8
+    assert len(site.context["routine"].steps) == 8

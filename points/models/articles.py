@@ -53,8 +53,10 @@ class Author(KeepsOldURLs):
 
 
 class ArticleQuerySet(PublishableQuerySet):
-    def with_page_relations(self):
-        public_points = Point.objects.published().for_cards()
+    def with_page_relations(self, points=None):
+        """Everything an article's page shows; its sections' published points as cards, or
+        as `points` (a queryset of Point) when the caller shows more of them (the routine)."""
+        public_points = Point.objects.published().for_cards() if points is None else points
         return self.select_related("author__picture", "reviewer").prefetch_related(
             models.Prefetch("citations", ArticleReference.objects.select_related("reference")),
             models.Prefetch(

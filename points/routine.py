@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Prefetch
 
 from points.models import Article, Point, Sides
+from points.models.points import picture_uses
 from points.models.routines import RoutineStep as EditorsStep
 
 DEFAULT_SECONDS = 60
@@ -87,6 +88,8 @@ def with_routine_steps(articles):
     point when published (steps of a point since unpublished are left out of the routine)."""
     public_points = Point.objects.published().with_pictures()
     steps = EditorsStep.objects.filter(point__in=public_points).select_related("point")
+    # Each step shows its point's picture: fetched with the steps, not a query a step.
+    steps = steps.prefetch_related(Prefetch("point__pictures", picture_uses().queryset))
     # The routine shows more of each point than a card does (its cautions, posture, steps).
     return articles.with_page_relations(points=public_points).prefetch_related(
         Prefetch("routine_steps", steps, to_attr="public_routine_steps")

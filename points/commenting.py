@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from points.client import client_hash
 from points.models import Comment, CommentStatus, Point, ResultReport
+from points.models.publishing import is_published
 from points.page_cache import OWN_COMMENTS_COOKIE
 from points.roles import EDITORS_GROUP
 from points.site_urls import absolute_url
@@ -336,9 +337,7 @@ def page_comments(request, page):
         own_waiting = list(
             Comment.objects.on(page).filter(pk__in=own_ids).exclude(status=CommentStatus.APPROVED)
         )
-        reports = ResultReport.objects.filter(comment__in=own_ids).select_related("point")
-        reports = reports.only(*REPORT_FIELDS)
-        attach_reports(own_waiting, reports)
+        attach_reports(own_waiting)
     comment_page = approved_comment_page(page, request.GET.get("comments"))
     if comment_page is None:
         raise Http404("No such page of comments.")
@@ -384,15 +383,21 @@ def approved_comment_page(page, number):
                 if comment.report_outcome
                 else []
             )
-    elif comments:
-        reports = ResultReport.objects.filter(comment__in=[comment.pk for comment in comments])
-        # A report shows its point's code: not the rest of the point's long texts.
-        attach_reports(comments, reports.select_related("point").only(*REPORT_FIELDS))
+    else:
+        attach_reports(comments)
     return CommentPage(comments, number, total, per_page)
 
 
-def attach_reports(comments, reports):
-    """Give each comment a `report_list` of its reports, from one query's results."""
+def attach_reports(comments):
+    """Give each comment a `report_list` of its reports about published points (the code of
+    a point unpublished since is not for readers), in one query; none without comments."""
+    reports = []
+    if comments:
+        reports = ResultReport.objects.filter(
+            is_published(through="point__"), comment__in=[comment.pk for comment in comments]
+        )
+        # A report shows its point's code: not the rest of the point's long texts.
+        reports = reports.select_related("point").only(*REPORT_FIELDS)
     by_comment = {}
     for report in reports:
         by_comment.setdefault(report.comment_id, []).append(report)

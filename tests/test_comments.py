@@ -557,3 +557,21 @@ def test_a_web_address_ends_where_the_sentence_takes_over(text, link, after):
     else:
         assert html.count("<a ") == 1
         assert html.endswith("x</a></p>")
+
+
+def test_an_articles_comments_do_not_name_points_unpublished_since(client):
+    """A reader reported on a point from an article's page; the point became a draft later:
+    its code is no longer shown with the report (reports on published points still are)."""
+    article = make_article()
+    hidden, shown = make_point(code="ZZ77"), make_point(code="ZZ78")
+    make_section(article, points=[hidden, shown])
+    comment = make_comment(article, status="approved")
+    ResultReport.objects.create(comment=comment, point=hidden, outcome=Outcome.HELPED_A_LOT)
+    ResultReport.objects.create(comment=comment, point=shown, outcome=Outcome.NO_CHANGE)
+    hidden.status = Status.DRAFT
+    hidden.save()
+
+    text = client.get(article.get_absolute_url()).text
+
+    assert "ZZ77" not in text
+    assert "ZZ78: No change" in text

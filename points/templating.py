@@ -62,13 +62,19 @@ def url(name, *args, **kwargs):
 
 def iso_date(moment):
     """2026-11-27, in the site's time zone: for <time datetime>."""
-    return timezone.localtime(moment).date().isoformat()
+    return site_time(moment).date().isoformat()
 
 
 def long_date(moment):
     """27 November 2026, in the site's time zone (as `|date("j F Y")`, at a tenth the cost)."""
-    moment = timezone.localtime(moment)
+    moment = site_time(moment)
     return f"{moment.day} {moment:%B %Y}"
+
+
+def site_time(moment):
+    """`moment` in the site's time zone (TIME_ZONE: the site activates no other, so it is not
+    looked up in the request's context for each of a page's dates, as localtime() does)."""
+    return moment.astimezone(timezone.get_default_timezone())
 
 
 CITATION = re.compile(r"\[(\d{1,2})\]")

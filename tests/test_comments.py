@@ -1,7 +1,7 @@
 """Readers' comments: posting, what each reader sees, spam defences, bad input, moderation,
 replies and the result figures."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.conf import settings
@@ -575,3 +575,15 @@ def test_an_articles_comments_do_not_name_points_unpublished_since(client):
 
     assert "ZZ77" not in text
     assert "ZZ78: No change" in text
+
+
+def test_a_comments_date_is_the_day_in_the_sites_time_zone(client, point, settings):
+    """Noon in London on 27 November is already the 28th in Auckland (UTC+13 then)."""
+    settings.TIME_ZONE = "Pacific/Auckland"
+    comment = make_comment(point, status="approved")
+    noon_utc = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+    Comment.objects.filter(pk=comment.pk).update(created_at=noon_utc)
+
+    text = client.get(point.get_absolute_url()).text
+
+    assert '<time datetime="2026-11-28">28 November 2026</time>' in text

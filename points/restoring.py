@@ -36,14 +36,18 @@ def restore(snapshot, *, user):
         revert(version)
         for name, related, key in inline_relations(model):
             kept = list(snapshot.inlines.get(name, {}))
-            for other in snapshot.inlines.get(name, {}).values():
-                revert(other)
-            added_since = related.objects.filter(**{key: version.object_id}).exclude(pk__in=kept)
+            current = related.objects.filter(**{key: version.object_id})
+            added_since = current.exclude(pk__in=kept)
             if related in trash.TRASH_MODELS:
                 # To the trash as of now (a picture added since, say), not as of when it was
                 # added: it must stay recoverable, with its files, for the days promised.
                 trash.record_deletion(list(added_since), user=user)
-            added_since.delete()
+            # The current rows go first, kept ones too: a row added since, or a kept row
+            # changed since, may hold what a restored row must hold again (the same source
+            # cited again in a new row), and a unique constraint would refuse the restore.
+            current.delete()
+            for other in snapshot.inlines.get(name, {}).values():
+                revert(other)
         obj = model._base_manager.get(pk=version.object_id)
         # A draft saved over the page would put back what the restore replaced.
         if PendingChange.is_kept_for(obj):

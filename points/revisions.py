@@ -15,6 +15,7 @@ import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import escape, format_html, format_html_join
@@ -47,6 +48,10 @@ NEVER_RECORDED = {"Comment": ("email", "notify_on_reply", "client_hash", "form_t
 # One way to write a moment in the history, the comparisons, restores and the trash: seconds
 # included, since several saves can fall in one minute.
 WHEN_FORMAT = "j F Y, H:i:s"
+# The note of an item's deletion record (points/trash.py). The record holds the deleted item
+# first, then the rows that go with it and the items that link to it (the points under a
+# deleted condition): those are not versions of the linking items, whose history skips them.
+DELETION_NOTE = "Deleted."
 
 
 def when(moment):
@@ -165,8 +170,15 @@ class Snapshot:
 
 def snapshots_of(obj):
     """Every recorded state of `obj`, newest first, each with its inline rows (two queries)."""
+    first_in_revision = Version.objects.filter(revision=OuterRef("revision")).order_by("pk")
     versions = list(
-        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk")
+        Version.objects.get_for_object(obj)
+        # Not another item's deletion record that merely recorded this item's link to it.
+        .exclude(
+            Q(revision__comment=DELETION_NOTE) & ~Q(pk=Subquery(first_in_revision.values("pk")[:1]))
+        )
+        .select_related("revision__user")
+        .order_by("-pk")
     )
     snapshots = build_snapshots(type(obj), versions)
     for index, snapshot in enumerate(snapshots):

@@ -29,7 +29,7 @@ from points.models import (
     ResultReport,
     Reviewer,
 )
-from points.revisions import inline_relations, record_revision
+from points.revisions import DELETION_NOTE, inline_relations, record_revision
 
 TRASH_DAYS = 30
 # What the trash lists, in this order. (Other rows come back with the item they belong to.)
@@ -91,7 +91,7 @@ def record_deletion(objs, *, user):
         for name in LINKED_FROM.get(type(obj), []):
             rows += getattr(obj, name).all()
         rows += comments_kept_with(obj)
-        record_revision(rows, user=user, comment="Deleted.")
+        record_revision(rows, user=user, comment=DELETION_NOTE)
 
 
 @dataclass

@@ -36,12 +36,13 @@ TRASH_DAYS = 30
 TRASH_MODELS = [Point, Article, Author, Condition, Picture, Reference, Reviewer]
 # Where a link to a deleted item is kept: the other side of a many-to-many relation.
 LINKED_FROM = {Point: ["sections"], Condition: ["points"]}
-# Rows deleted with an item that are edited elsewhere: a point's markers on pictures.
-DELETED_WITH = {Point: ["picture_markers"]}
+# Rows deleted with an item that are edited elsewhere: a point's markers on pictures, its steps
+# in articles' guided routines.
+DELETED_WITH = {Point: ["picture_markers", "routine_steps"]}
 # What comes back with an item recovered from the trash, in the editors' words.
 COMES_BACK_WITH = {
-    Point: "its pictures, their markers, other names, sources, conditions, article links and "
-    "comments",
+    Point: "its pictures, their markers, other names, sources, conditions, article links, "
+    "steps in guided routines and comments",
     Article: "its sections, their links to points, its sources and comments",
     Author: "their photo and biography",
     Condition: "its links to the points listed under it",

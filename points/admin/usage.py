@@ -78,6 +78,10 @@ def point_usage(point):
     if markers:
         which = "which goes" if markers == 1 else "which go"
         sentences.append(f"Marked by {counted(markers, 'marker')} on pictures, {which} with it")
+    sentences += [
+        f"A step of the guided routine of “{step.article}”, which it comes back to"
+        for step in point.routine_steps.select_related("article").order_by("article")
+    ]
     aliases = point.aliases.count()
     if aliases:
         sentences.append(f"Has {counted(aliases, 'other name')} readers can search for")

@@ -182,3 +182,15 @@ def test_staff_who_may_not_see_points_do_not_see_a_draft_point(django_user_model
     browser.force_login(staff)  # staff, with no permission on points at all
 
     assert browser.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_an_article_form_with_a_non_number_for_a_sections_point_is_not_a_server_error(
+    editor_client, point
+):
+    article = make_article(title="Back pain", slug="back-pain")
+    make_section(article, points=[point])
+    url, data = change_form(editor_client, article)
+
+    response = editor_client.post(url, data | {"sections-0-points": ["x"]})
+
+    assert response.status_code == 200  # the form again, saying what to fix

@@ -153,7 +153,11 @@ class CommentAdmin(admin.ModelAdmin):
         if action is None:
             return HttpResponseBadRequest("Choose Approve or Spam for a comment.")
         pk = request.POST[action]
-        comments = Comment.objects.filter(pk=pk) if pk.isdigit() else Comment.objects.none()
+        comments = (
+            Comment.objects.filter(pk=pk)
+            if pk.isascii() and pk.isdigit()
+            else Comment.objects.none()
+        )
         comment = comments.first()
         if comment is None:
             self.message_user(request, "That comment is no longer there.", messages.WARNING)

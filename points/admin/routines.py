@@ -77,7 +77,7 @@ class RoutineStepFormSet(LabelledRowsFormSet):
             if data.get(f"{SECTIONS_PREFIX}-{index}-DELETE"):
                 continue
             for value in data.getlist(f"{SECTIONS_PREFIX}-{index}-points"):
-                if str(value).isdigit():
+                if str(value).isascii() and str(value).isdigit():
                     linked.add(int(value))
         return linked
 

@@ -29,7 +29,9 @@ def trash_view(request):
     if request.method == "POST":
         kind, _, pk = request.POST.get("item", "").partition(":")
         model = next((m for m in models if m._meta.model_name == kind), None)
-        version = trash.deleted_version(model, pk) if model and pk.isdigit() else None
+        version = (
+            trash.deleted_version(model, pk) if model and pk.isascii() and pk.isdigit() else None
+        )
         if version is None:
             error = "This item is not in the trash any more: it may have been recovered already."
         else:

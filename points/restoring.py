@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import reversion
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.utils import timezone
 from reversion.models import Version
 
@@ -187,7 +187,7 @@ def check(versions):
     problems = []
     restored = {(v._model, str(v.object_id)) for v in versions}
     for version in versions:
-        problems += taken_values(version) + missing_files(version)
+        problems += taken_values(version) + taken_roles(version) + missing_files(version)
         problems += missing_links(version, restored)
     if problems:
         raise RestoreRefused(" ".join(dict.fromkeys(problems)))
@@ -205,6 +205,27 @@ def taken_values(version):
             problems.append(
                 f"The {f.verbose_name} “{value}” of “{version.object_repr}” is now used by "
                 f"“{other}”. Change that first, then try again."
+            )
+    return problems
+
+
+def taken_roles(version):
+    """What only one row may be at a time (the site's guided routine: a unique constraint with
+    a condition), held now by another row."""
+    model, values = version._model, version.field_dict
+    shown = {f.name: values.get(f.attname) for f in model._meta.concrete_fields}
+    problems = []
+    for constraint in model._meta.constraints:
+        if not (isinstance(constraint, models.UniqueConstraint) and constraint.condition):
+            continue
+        if not constraint.condition.check(shown):
+            continue  # Restored, the row does not take the role.
+        lookup = {name: shown[name] for name in constraint.fields}
+        others = model._base_manager.filter(constraint.condition, **lookup)
+        if other := others.exclude(pk=version.object_id).first():
+            problems.append(
+                f"{constraint.violation_error_message.rstrip('.')}: “{other}” (this version "
+                f"of “{version.object_repr}” was). Change that first, then try again."
             )
     return problems
 

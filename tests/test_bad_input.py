@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from points.forms import make_token
 from points.models import Comment, CommentStatus
-from tests.factories import make_article
-from tests.pages import form_token, post_comment
+from tests.factories import make_article, make_point, make_section
+from tests.pages import change_form, form_token, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +314,33 @@ def test_the_real_server_refuses_oversized_requests_and_traversal(gunicorn_site)
     for path in traversal:
         assert get(base, path) in {400, 404}, path
     assert get(base, "/") == 200
+
+
+def test_moderating_a_comment_number_that_is_not_a_number_is_not_a_server_error(
+    editor_client, point
+):
+    response = editor_client.post(reverse("admin:points_comment_moderate"), {"approve": "²"})
+
+    assert response.status_code in {302, 400}
+
+
+def test_a_comment_form_with_a_superscript_point_number_is_not_a_server_error(db, client):
+    article = make_article(title="Back pain", slug="back-pain")
+    bl23 = make_point(code="BL23", slug="bl23-shenshu")
+    make_section(article, points=[bl23])
+
+    response = post_comment(client, article, outcome="helped", points="²")
+
+    assert response.status_code < 500
+
+
+def test_an_article_form_with_a_non_number_for_a_sections_point_is_not_a_server_error(
+    editor_client, point
+):
+    article = make_article(title="Back pain", slug="back-pain")
+    make_section(article, points=[point])
+    url, data = change_form(editor_client, article)
+
+    response = editor_client.post(url, data | {"sections-0-points": ["x"]})
+
+    assert response.status_code == 200  # the form again, saying what to fix

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from points.models import PageRedirect, PendingChange, Picture, Point, PointAlias
+from points.models import PageRedirect, PendingChange, Picture, Point, PointAlias, Status
 from points.page_cache import pages_version
 from tests.factories import make_article, make_picture, make_point, make_section, upload
 from tests.pages import form_data
@@ -505,3 +505,33 @@ class TestADraftChoosingAPicture:
         assert response.status_code == 302
         assert response["Location"] == change_url(point)
         assert "no longer pass the form" in editor_client.get(response["Location"]).text
+
+
+def test_previewing_a_draft_on_the_site_leaves_no_save_warnings_for_later(editor_client, point):
+    save_draft(editor_client, point, location="Beside [[ZZ99]].")
+    list(get_messages(editor_client.get(reverse("admin:index")).wsgi_request))  # read them
+
+    preview = editor_client.get(f"{point.get_absolute_url()}?draft=1")
+    assert preview.status_code == 200
+    later = editor_client.get(reverse("admin:points_picture_changelist"))
+
+    assert [str(m) for m in later.context["messages"]] == []
+
+
+def test_saving_a_draft_still_warns_about_a_link_readers_would_see_as_plain_words(
+    editor_client, point
+):
+    save_draft(editor_client, point, location="Beside [[ZZ99]].")
+
+    shown = [str(m) for m in get_messages(editor_client.get(reverse("admin:index")).wsgi_request)]
+
+    assert any("[[ZZ99]] does not match a published point" in m for m in shown), shown
+
+
+def test_staff_who_may_not_see_points_do_not_see_a_draft_point(django_user_model, client):
+    draft = make_point(code="GV4", slug="gv4-mingmen", status=Status.DRAFT)
+    staff = django_user_model.objects.create_user(username="moe", is_staff=True)
+    browser = Client()
+    browser.force_login(staff)  # staff, with no permission on points at all
+
+    assert browser.get(draft.get_absolute_url()).status_code == 404

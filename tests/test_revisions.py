@@ -16,7 +16,15 @@ from django.utils import timezone
 from reversion.models import Version
 
 from points import trash
-from points.models import Article, Comment, PendingChange, Picture, Point
+from points.models import (
+    Article,
+    Comment,
+    PendingChange,
+    Picture,
+    Point,
+    PointReference,
+    Reference,
+)
 from tests.factories import (
     make_article,
     make_author,
@@ -580,3 +588,39 @@ def test_restoring_a_version_showing_a_picture_deleted_since_changes_nothing(
     assert "links to “BL23 beside the spine”, which has been deleted" in response.text
     assert "Recover it from the trash first" in response.text
     assert [use.picture for use in repictured_point.pictures.all()] == [side]
+
+
+def test_restoring_a_version_whose_source_was_taken_off_and_cited_again_works(editor_client, point):
+    reference = Reference.objects.create(title="A trial", authors="Lee", year=2020)
+    first = PointReference.objects.create(point=point, reference=reference)
+    save(editor_client, point, how_to_find="Version one.")
+    version_one = Version.objects.get_for_object(point).order_by("pk").last()
+    # The source taken off the page, then cited again: a new row for the same source.
+    first.delete()
+    with reversion.create_revision():
+        PointReference.objects.create(point=point, reference=reference)
+        point.how_to_find = "Version two."
+        point.save()
+
+    url = reverse("admin:points_point_restore", args=[point.pk, version_one.pk])
+    response = editor_client.post(url)
+
+    assert response.status_code == 302, response.text[response.text.find("errornote") :][:400]
+    point.refresh_from_db()
+    assert point.how_to_find == "Version one."
+    assert list(point.citations.values_list("reference__title", flat=True)) == ["A trial"]
+
+
+def test_restoring_the_site_routine_while_another_article_is_it_says_why(editor_client):
+    first = make_article(title="First", slug="first", is_site_routine=True)
+    with reversion.create_revision():
+        first.save()
+    old = Version.objects.get_for_object(first).get()
+    Article.objects.filter(pk=first.pk).update(is_site_routine=False)
+    make_article(title="Second", slug="second", is_site_routine=True)
+
+    url = reverse("admin:points_article_restore", args=[first.pk, old.pk])
+    response = editor_client.post(url)
+
+    assert response.status_code == 409
+    assert "Second" in response.text  # names the article that is the site's routine now

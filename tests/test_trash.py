@@ -28,9 +28,11 @@ from points.models import (
     PointReference,
     Reference,
     ResultReport,
+    Reviewer,
+    RoutineStep,
     Status,
 )
-from points.revisions import record_revision
+from points.revisions import record_revision, snapshots_of
 from tests.factories import (
     make_article,
     make_author,
@@ -42,6 +44,7 @@ from tests.factories import (
     make_section,
 )
 from tests.pages import change_form, form_data
+from tests.test_revisions import save
 
 TRASH = reverse("admin:trash")
 
@@ -736,3 +739,73 @@ def test_the_confirmation_pages_own_forms_move_items_to_the_trash(editor_client)
     editor_client.post(url, form_data(editor_client.get(url).text, "delete-confirmation"))
     assert not Picture.objects.exists()
     assert sorted(in_trash(editor_client)) == ["Other", "Spare"]
+
+
+def test_a_recovered_point_comes_back_in_the_articles_guided_routine(editor_client, point):
+    article = make_article(title="Back pain", slug="back-pain")
+    other = make_point(code="CV6", slug="cv6-qihai")
+    make_section(article, points=[point, other])
+    RoutineStep.objects.create(article=article, point=other, position=1)
+    RoutineStep.objects.create(article=article, point=point, position=2, seconds_per_side=90)
+
+    delete(editor_client, point)
+    response = recover(editor_client, point)
+
+    assert response.status_code == 302
+    steps = list(article.routine_steps.values_list("point__code", "seconds_per_side"))
+    assert steps == [("CV6", None), ("BL23", 90)]
+
+
+def test_the_point_delete_page_says_it_leaves_articles_guided_routines(editor_client, point):
+    article = make_article(title="Back pain", slug="back-pain")
+    make_section(article, points=[point])
+    RoutineStep.objects.create(article=article, point=point, position=1)
+
+    page = editor_client.get(reverse("admin:points_point_delete", args=[point.pk]))
+
+    assert "routine" in page.text.lower()
+
+
+def test_a_reviewer_named_on_pages_is_not_deleted_and_the_page_says_where(editor_client, point):
+    """Deleting them cleared the reviewer on every page they checked, and recovering them did
+    not put it back: those pages then said nobody was recorded, and could not be saved."""
+    reviewer = Reviewer.objects.create(name="Dr Ada Chen", credential="Physiotherapist")
+    Point.objects.filter(pk=point.pk).update(last_reviewed="2026-10-01", reviewer=reviewer)
+    url = reverse("admin:points_reviewer_delete", args=[reviewer.pk])
+
+    page = editor_client.get(url)
+    delete(editor_client, reviewer)
+
+    assert str(point) in page.text
+    assert Reviewer.objects.filter(pk=reviewer.pk).exists()
+    point.refresh_from_db()
+    assert point.reviewer_id == reviewer.pk
+
+
+def test_deleting_a_condition_does_not_add_a_version_to_its_points_history(editor_client, point):
+    condition = make_condition(name="Sciatica", slug="sciatica")
+    point.conditions.add(condition)
+    point.aliases.create(name="UB23")
+    save(editor_client, point, change_note="Checked")
+    history = reverse("admin:points_point_history", args=[point.pk])
+    versions_before = len(snapshots_of(point))
+
+    delete(editor_client, condition)
+
+    assert len(snapshots_of(point)) == versions_before
+    assert "removed" not in editor_client.get(history).text
+
+
+def test_restoring_the_newest_version_in_the_history_keeps_the_points_pictures(
+    editor_client, point
+):
+    condition = make_condition(name="Sciatica", slug="sciatica")
+    point.conditions.add(condition)
+    save(editor_client, point, change_note="Checked")
+    delete(editor_client, condition)
+    recover(editor_client, condition)
+    newest = Version.objects.get_for_object(point).order_by("-pk")[1]  # before the recovery
+
+    editor_client.post(reverse("admin:points_point_restore", args=[point.pk, newest.pk]))
+
+    assert point.pictures.count() == 1

@@ -47,6 +47,9 @@ class Trial:
 
     refusal: str = ""
     page: object = None
+    # A draft being kept warns about what readers would miss, as publishing does; a preview
+    # says nothing (its save is only a way to show the page).
+    keeps_draft: bool = False
 
 
 class PendingChangeFilter(admin.SimpleListFilter):
@@ -184,14 +187,18 @@ class DraftsAdminMixin:
         if getattr(request, "drafts_trial", None) is None:  # A rolled-back save says nothing.
             super().message_user(request, *args, **kwargs)
 
+    def warns_about_links(self, request):
+        trial = getattr(request, "drafts_trial", None)
+        return trial is None or trial.keeps_draft
+
     # Trying changes without keeping them
 
-    def try_changes(self, request, object_id, *, form_url, then, refusal=""):
+    def try_changes(self, request, object_id, *, form_url, then, refusal="", keeps_draft=False):
         """Run the admin's save of request.POST in a transaction that is always rolled back.
         Valid: (True, then(the saved page)), called before the rollback. Not valid: (False,
         the change form with its errors and everything typed)."""
         form_context = self.drafts_context(request, self.get_object(request, unquote(object_id)))
-        trial = request.drafts_trial = Trial(refusal=refusal)
+        trial = request.drafts_trial = Trial(refusal=refusal, keeps_draft=keeps_draft)
         try:
             with (
                 changes_rolled_back(),
@@ -214,7 +221,12 @@ class DraftsAdminMixin:
         if pending and pending.version != request.POST.get("_draft_seen"):
             refusal = unseen_message(pending, saving_draft=True)
         valid, response = self.try_changes(
-            request, object_id, form_url=form_url, then=lambda page: None, refusal=refusal
+            request,
+            object_id,
+            form_url=form_url,
+            then=lambda page: None,
+            refusal=refusal,
+            keeps_draft=True,
         )
         if not valid:
             return response

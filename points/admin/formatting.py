@@ -58,8 +58,15 @@ class FormattedTextAdmin(FormattedTextInline):
     """For a model admin: formatted text boxes, and after saving, a warning for every link to
     a point that readers would see as plain words (in the page or in its inlines)."""
 
+    def warns_about_links(self, request):
+        """Whether this save tells the editor about links readers would see as plain words
+        (not a preview's rolled-back save: see DraftsAdminMixin)."""
+        return True
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        if not self.warns_about_links(request):
+            return
         rows = [form.instance]
         for formset in formsets:
             rows += [inline.instance for inline in formset.forms if inline.instance.pk]

@@ -17,11 +17,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from points.admin.revisions import with_delete_selected
+from points.admin.widgets import KeepsRelatedItems
 from points.commenting import notify_reader_of_reply
 from points.models import Comment, CommentStatus, ResultReport
 
 
-class ResultReportInline(admin.TabularInline):
+class ResultReportInline(KeepsRelatedItems, admin.TabularInline):
     model = ResultReport
     extra = 0
     autocomplete_fields = ["point"]

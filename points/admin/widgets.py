@@ -4,6 +4,7 @@ never offers to delete the related item from the whole site; a table of rows nam
 for screen readers."""
 
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.admin.widgets import (
     AdminFileWidget,
     AdminTextareaWidget,
@@ -21,16 +22,46 @@ class PictureInput(AdminFileWidget):
     use_fieldset = False  # the field's label names the file input itself
 
 
+class NumbersOnly:
+    """An autocomplete that leaves out a sent value which is no row number when its form is
+    shown again: Django's looks every sent value up, and a crafted "x" was a server error."""
+
+    def optgroups(self, name, value, attr=None):
+        numbers = [v for v in value if str(v).isascii() and str(v).isdigit()]
+        return super().optgroups(name, numbers, attr)
+
+
+class AutocompleteSelect(NumbersOnly, widgets.AutocompleteSelect):
+    pass
+
+
+class AutocompleteSelectMultiple(NumbersOnly, widgets.AutocompleteSelectMultiple):
+    pass
+
+
 class KeepsRelatedItems:
     """For a ModelAdmin or an inline: the red ✕ beside a foreign key would delete the chosen
     item (a source, a reviewer) from the whole site, not from this page; a row is removed with
-    its "Delete?" box. Adding and changing the related item stay."""
+    its "Delete?" box. Adding and changing the related item stay. Its autocompletes take only
+    row numbers (NumbersOnly)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
             field.widget.can_delete_related = False
         return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site, kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultiple(
+                db_field, self.admin_site, kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class PictureWidgets:

@@ -1,6 +1,7 @@
 """What everything editors publish shares: draft/published states, scheduling, review dates,
 and keeping old addresses working when a slug changes."""
 
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -30,8 +31,12 @@ class PublishableQuerySet(ShownToReadersQuerySet):
         return self.filter(is_published())
 
     def viewable_by(self, user):
-        """What this user may open: readers see published rows; staff also preview drafts."""
-        if user.is_active and user.is_staff:
+        """What this user may open: readers see published rows; editors who may see these
+        rows in the admin also see drafts and scheduled ones (staff without that permission,
+        say a moderator of comments only, see what readers see)."""
+        opts = self.model._meta
+        may_view = f"{opts.app_label}.{get_permission_codename('view', opts)}"
+        if user.is_active and user.is_staff and user.has_perm(may_view):
             return self.all()
         return self.published()
 
@@ -129,7 +134,7 @@ class Publishable(KeepsOldURLs):
     )
     reviewer = models.ForeignKey(
         Reviewer,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # Named on pages: those must name another first.
         null=True,
         blank=True,
         related_name="+",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from points.models import PageRedirect, PointReference, Reference, Status
 from tests.factories import make_article, make_point
+from tests.pages import change_form, form_data
 from tests.test_drafts import change_form_and_html, change_url, save_draft
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,38 @@ class TestRelatedItemsAndPictures:
         assert '<textarea name="alt_text" cols="40" rows="3"' in html
         assert "Currently:" not in html
         assert f'<img src="{picture.image.url}" alt="Open the current picture"' in html
+
+
+class TestTwoEditorsSaveOnePage:
+    """Two tabs (or two editors) open a page's form; one publishes. The other's save is
+    refused once, saying so and keeping what was typed; saved again, it replaces the page."""
+
+    def test_the_later_save_is_refused_once_and_keeps_what_was_typed(self, editor_client, point):
+        url, first_tab = change_form(editor_client, point)
+        _, second_tab = change_form(editor_client, point)
+        editor_client.post(url, second_tab | {"summary": "Summary from the second tab."})
+
+        refused = editor_client.post(url, first_tab | {"summary": "Summary from the first tab."})
+
+        assert refused.status_code == 200
+        assert "This page was saved by edith on " in refused.text
+        assert "Summary from the first tab." in refused.text
+        point.refresh_from_db()
+        assert point.summary == "Summary from the second tab."
+
+        again = editor_client.post(url, form_data(refused.text, "point_form"))
+
+        assert again.status_code == 302
+        point.refresh_from_db()
+        assert point.summary == "Summary from the first tab."
+
+    def test_saves_one_after_another_in_one_tab_are_not_refused(self, editor_client, point):
+        url, data = change_form(editor_client, point)
+        kept = editor_client.post(url, data | {"summary": "First change.", "_continue": "1"})
+        _, data = change_form(editor_client, point)
+
+        saved = editor_client.post(url, data | {"summary": "Second change."})
+
+        assert (kept.status_code, saved.status_code) == (302, 302)
+        point.refresh_from_db()
+        assert point.summary == "Second change."

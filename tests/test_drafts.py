@@ -163,6 +163,24 @@ class TestPublishingADraft:
         assert not PendingChange.objects.exists()
 
 
+def test_a_draft_that_would_take_the_live_page_off_the_site_asks_as_publishing_does(
+    editor_client, point
+):
+    """A future publication date in a draft of a live page: "Draft saved" came with the
+    form's own error, and every later opening of the form showed that error again."""
+    response = save_draft(editor_client, point, published_at_0=["2099-12-03"])
+
+    assert response.status_code == 200
+    assert "Yes, take this page off the site" in response.text
+    assert "This page is live: saving it as a draft" in response.text
+    assert not PendingChange.objects.exists()
+
+    kept = save_draft(editor_client, point, published_at_0=["2099-12-03"], take_off_site=["on"])
+
+    assert kept.status_code == 302
+    assert PendingChange.objects.count() == 1
+
+
 class TestTwoEditorsAtOnce:
     @pytest.fixture
     def colleague(self, django_user_model):

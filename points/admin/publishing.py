@@ -94,8 +94,8 @@ class PublishingAdminMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         """A page's form is refused when someone else saved the page after it was opened (the
         second save then goes through: the editor has been told); a live page's form asks for
-        a confirmation before a save takes it off the site. Neither for a rolled-back try
-        (a draft or a preview)."""
+        a confirmation before a save takes it off the site, also to keep a draft that would.
+        Neither for a preview."""
         if obj is None:
             return super().get_form(request, obj, change, **kwargs)
         base = kwargs.get("form", self.form)
@@ -112,11 +112,13 @@ class PublishingAdminMixin:
 
             def clean(self):
                 cleaned_data = super().clean()
-                if getattr(request, "drafts_trial", None) is not None:
-                    return cleaned_data
+                trial = getattr(request, "drafts_trial", None)
+                if trial is not None and not trial.keeps_draft:
+                    return cleaned_data  # A preview: nothing is kept.
                 seen = self.data.get(SEEN_FIELD)
-                if seen and seen != saved_marker(self.instance):
+                if trial is None and seen and seen != saved_marker(self.instance):
                     raise forms.ValidationError(changed_since_opened_error(self.instance))
+                # A draft is checked as publishing it would be.
                 taken_off = not will_be_public(cleaned_data, self.instance)
                 if live and taken_off and not cleaned_data.get(TAKE_OFF_FIELD):
                     self.add_error(TAKE_OFF_FIELD, TAKE_OFF_ERROR)

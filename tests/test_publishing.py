@@ -231,10 +231,21 @@ class TestTakingAPageOffTheSite:
             "live on 3 December 2099 at 09:00."
         )
 
-    def test_a_draft_or_preview_of_it_needs_no_confirmation_yet(self, editor_client, point):
-        response = save_draft(editor_client, point, status=["draft"])
+    def test_a_preview_needs_no_confirmation_and_a_draft_asks_as_publishing_does(
+        self, editor_client, point
+    ):
+        data, _ = change_form_and_html(editor_client, point)
+        preview_url = reverse("admin:points_point_preview", args=[point.pk])
 
-        assert response.status_code == 302
+        preview = editor_client.post(preview_url, data | {"status": ["draft"]})
+        asked = save_draft(editor_client, point, status=["draft"])
+        kept = save_draft(editor_client, point, status=["draft"], take_off_site=["on"])
+
+        assert preview.status_code == 200
+        assert f"<h1>{point.code} {point.pinyin}</h1>" in preview.text
+        assert asked.status_code == 200
+        assert "Yes, take this page off the site" in asked.text
+        assert kept.status_code == 302
         point.refresh_from_db()
         assert point.status == Status.PUBLISHED
 

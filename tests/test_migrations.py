@@ -129,3 +129,26 @@ def test_0009_moves_pictures_into_the_library_with_their_history_and_trash(migra
     # A new picture never takes the number of one in the trash.
     new = Picture.objects.create(image="pictures/new.png", width=1, height=1, alt_text="New")
     assert new.pk > 99
+
+
+def test_0011_keeps_a_picture_chosen_twice_for_a_point_once_in_its_first_place(migrate_to):
+    apps = migrate_to([("points", "0010_reviewer_named_on_pages_is_kept")])
+    Point = apps.get_model("points", "Point")
+    Picture = apps.get_model("points", "Picture")
+    PointPicture = apps.get_model("points", "PointPicture")
+    point = Point.objects.create(
+        code="BL23", slug="bl23", pinyin="X", english_name="X", channel="BL",
+        body_area="lower-back", summary="S", location="L", how_to_find="H", said_to_help="S",
+    )  # fmt: skip
+    front, side = (
+        Picture.objects.create(title=title, image=f"pictures/{title}.png", width=4, height=3,
+                               alt_text=title)
+        for title in ("front", "side")
+    )  # fmt: skip
+    for position, picture in ((2, front), (0, side), (1, front)):
+        PointPicture.objects.create(point=point, picture=picture, position=position)
+
+    apps = migrate_to([("points", "0011_point_picture_once")])
+
+    uses = apps.get_model("points", "PointPicture").objects.order_by("position")
+    assert [(use.picture.title, use.position) for use in uses] == [("side", 0), ("front", 1)]

@@ -435,3 +435,20 @@ def test_a_picture_code_inside_a_sentence_is_not_a_use(client, editor_client):
     assert "Not used yet." in page
     listing = editor_client.get(reverse("admin:points_picture_changelist") + "?use=unused").text
     assert "Mentioned only" in listing
+
+
+def test_a_picture_chosen_twice_for_one_point_is_refused_with_a_message(editor_client, point):
+    """Readers saw the same figure twice on the page."""
+    url, data = change_form(editor_client, point)
+    chosen = data["pictures-0-picture"]
+    data |= {
+        "pictures-TOTAL_FORMS": ["2"],
+        "pictures-1-picture": chosen,
+        "pictures-1-position": ["1"],
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This picture is on the point&#x27;s page already." in response.text
+    assert point.pictures.count() == 1

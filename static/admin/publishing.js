@@ -15,11 +15,18 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!form) return;
 
   // 1. Unsaved edits
+  // A two-box chooser (conditions) sends every item in its "chosen" box, selected or not: Django
+  // selects them all when the form is sent, so a Preview would otherwise look like an edit.
+  const chosenBoxes = () => form.querySelectorAll("select.filtered[id$='_to'][name]");
   const snapshot = () => {
+    const chooserNames = new Set([...chosenBoxes()].map((box) => box.name));
     const parts = [];
     for (const [name, value] of new FormData(form)) {
-      if (name === "csrfmiddlewaretoken") continue;
+      if (name === "csrfmiddlewaretoken" || chooserNames.has(name)) continue;
       parts.push(`${name}=${value instanceof File ? value.name : value}`);
+    }
+    for (const box of chosenBoxes()) {
+      for (const option of box.options) parts.push(`${box.name}=${option.value}`);
     }
     return parts.join("&");
   };

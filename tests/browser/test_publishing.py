@@ -100,6 +100,23 @@ def test_leaving_unsaved_edits_asks_first_and_saving_does_not(page, demo_site, e
     assert asked == ["beforeunload"]
 
 
+def test_a_preview_of_an_untouched_form_leaves_nothing_to_ask_about(page, demo_site, editor_login):
+    """The point's complaints box sends every chosen complaint; Django selects them all when the
+    form is sent, so after a Preview the form looked edited and leaving asked "Leave site?"."""
+    sign_in(page, demo_site, editor_login)
+    open_point_form(page, demo_site)
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Preview", exact=True).click()
+    opened.value.close()
+    page.get_by_role("link", name="Points", exact=True).first.click()
+
+    expect(page).to_have_url(f"{demo_site}/admin/points/point/")
+    assert asked == []
+
+
 def test_taking_a_live_page_off_the_site_asks_for_a_tick(page, demo_site, editor_login):
     sign_in(page, demo_site, editor_login)
     open_point_form(page, demo_site)

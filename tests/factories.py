@@ -1,6 +1,7 @@
 """Small factories for test data: each makes one valid, published row unless told otherwise."""
 
 import io
+import re
 from itertools import count
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,13 +42,15 @@ def make_condition(**fields):
 
 
 def make_point(**fields):
+    """A published point; on the channel its code names (BL unless the code says otherwise)."""
     number = next(_numbers)
+    letters = re.match(r"[A-Za-z]*", fields.get("code", ""))[0].upper()
     defaults = {
         "code": f"BL{number}",
         "slug": f"bl{number}-test",
         "pinyin": f"Pinyin{number}",
         "english_name": f"English {number}",
-        "channel": Channel.BLADDER,
+        "channel": letters if letters in Channel.values else Channel.BLADDER,
         "body_area": BodyArea.LOWER_BACK,
         "position": number,
         "summary": f"Summary of point {number}.",

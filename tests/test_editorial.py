@@ -24,6 +24,7 @@ from points.models import (
     Reviewer,
 )
 from tests.factories import make_article, make_image, make_point, png_bytes, upload
+from tests.pages import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -391,3 +392,17 @@ class TestPageRedirectsStayOnTheSite:
 
         assert response.status_code == 404
         assert "Location" not in response
+
+
+def test_a_points_channel_must_be_the_one_its_code_names(editor_client, point):
+    """ST36 was saved on the Conception Vessel, and its page said so to readers."""
+    url, data = change_form(editor_client, point)
+
+    wrong = editor_client.post(url, data | {"code": ["ST36"], "channel": ["CV"]})
+    right = editor_client.post(url, data | {"code": ["ST36"], "channel": ["ST"]})
+
+    assert wrong.status_code == 200
+    assert "ST36 is a Stomach point: its code starts with ST." in wrong.text
+    assert right.status_code == 302
+    point.refresh_from_db()
+    assert (point.code, point.get_channel_display()) == ("ST36", "Stomach")

@@ -19,12 +19,23 @@ class BodyArea(models.TextChoices):
 
 
 class Channel(models.TextChoices):
-    CONCEPTION_VESSEL = "CV", "Conception Vessel (Ren)"
-    BLADDER = "BL", "Bladder"
-    GALLBLADDER = "GB", "Gallbladder"
+    """The fourteen channels of the WHO standard point codes (a code starts with its channel's
+    letters: BL23 is on the Bladder channel)."""
+
+    LUNG = "LU", "Lung"
     LARGE_INTESTINE = "LI", "Large Intestine"
+    STOMACH = "ST", "Stomach"
+    SPLEEN = "SP", "Spleen"
+    HEART = "HT", "Heart"
+    SMALL_INTESTINE = "SI", "Small Intestine"
+    BLADDER = "BL", "Bladder"
     KIDNEY = "KI", "Kidney"
+    PERICARDIUM = "PC", "Pericardium"
+    TRIPLE_ENERGIZER = "TE", "Triple Energizer (San Jiao)"
+    GALLBLADDER = "GB", "Gallbladder"
     LIVER = "LR", "Liver"
+    GOVERNING_VESSEL = "GV", "Governing Vessel (Du)"
+    CONCEPTION_VESSEL = "CV", "Conception Vessel (Ren)"
 
 
 class Pressure(models.TextChoices):

@@ -6,6 +6,8 @@ name the same point twice (see the domain notes). So a `Point` exists once per s
 the article's sections link to it.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -294,6 +296,12 @@ class Point(Publishable):
             self.repetitions_min is None or self.repetitions_max < self.repetitions_min
         ):
             errors["repetitions_max"] = "The most repetitions must be at least the fewest."
+        letters = re.match(r"[A-Za-z]*", self.code or "")[0].upper()
+        if letters in Channel.values and self.channel and letters != self.channel:
+            errors["channel"] = (
+                f"{self.code} is a {Channel(letters).label} point: its code starts with "
+                f"{letters}. Choose that channel, or correct the code."
+            )
         errors |= self.review_errors()
         if errors:
             raise ValidationError(errors)

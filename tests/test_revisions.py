@@ -119,6 +119,22 @@ def test_compare_shows_two_versions_side_by_side_with_word_differences(editor_cl
     )
 
 
+def test_compare_of_versions_that_differ_only_in_a_row_does_not_say_nothing_differs(
+    editor_client, point
+):
+    """It opened with "No field differs." above the other name that did."""
+    save(editor_client, point)
+    save(editor_client, point, **{"aliases-0-name": "UB23", "aliases-0-kind": "code"})
+    *_, first, second = versions_of(point)
+    url = reverse("admin:points_point_compare", args=[point.pk])
+
+    response = editor_client.get(url, {"old": first.pk, "new": second.pk})
+
+    assert "No field differs." not in response.text
+    assert "None of its own fields differs" in response.text
+    assert "UB23" in response.text
+
+
 def test_compare_with_no_two_versions_chosen_says_so(editor_client, edited_point):
     *_, first, _ = versions_of(edited_point)
     url = reverse("admin:points_point_compare", args=[edited_point.pk])

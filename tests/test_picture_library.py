@@ -312,6 +312,19 @@ def test_deleting_a_picture_a_draft_shows_says_so(editor_client):
     assert "Chosen in the unpublished changes of “BL40 Weizhong”" in page
 
 
+def test_a_pictures_row_whose_picture_was_deleted_says_so_in_plain_words(editor_client, point):
+    """A draft chose a picture deleted since: its form said "Select a valid choice"."""
+    url, data = change_form(editor_client, point)
+    gone = make_picture(title="Deleted since")
+    data |= {"pictures-0-picture": [str(gone.pk)]}
+    gone.delete()
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "This picture is no longer in the picture library" in response.text
+
+
 def test_a_new_picture_is_saved_before_its_focal_point_and_markers_are_set(editor_client):
     page = editor_client.get(reverse("admin:points_picture_add")).text
 

@@ -87,6 +87,8 @@ class TestTheButtons:
         _, html = change_form_and_html(editor_client, page)
 
         assert buttons(html)[0] == ("_save", "Schedule")
+        # Not public yet, so nothing to keep a draft over (readers see nothing either way).
+        assert "_save_draft" not in [name for name, _ in buttons(html)]
 
     def test_an_article_too(self, editor_client):
         _, html = change_form_and_html(editor_client, make_article())

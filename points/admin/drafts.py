@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 
-from points.models import Article, PendingChange, Point, Status
+from points.models import Article, PendingChange, Point
 from points.page_cache import changes_rolled_back
 from points.revisions import relation_label
 from points.views.articles import ArticlePage
@@ -124,7 +124,8 @@ class DraftsAdminMixin:
         return {
             "drafts": {
                 "pending": pending,
-                "can_save_draft": page.status == Status.PUBLISHED or pending is not None,
+                # Drafts are for live pages: one not public yet is simply saved.
+                "can_save_draft": page.is_public or pending is not None,
                 "preview_url": self.drafts_url("preview", page),
                 "discard_url": self.drafts_url("discard_draft", page),
                 "draft_preview_url": f"{page.get_absolute_url()}?draft=1",

@@ -217,6 +217,16 @@ class PointPictureInline(LabelledTabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("picture")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "picture":
+            # A draft can hold a picture deleted since ("Select a valid choice" said nothing).
+            field.error_messages["invalid_choice"] = (
+                "This picture is no longer in the picture library (it was deleted: it may be "
+                "in the trash). Choose another, recover it from the trash, or delete this row."
+            )
+        return field
+
     @admin.display(description="Preview")
     def preview(self, use):
         if not use.picture_id:

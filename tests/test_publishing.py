@@ -344,3 +344,23 @@ class TestTwoEditorsSaveOnePage:
         assert (kept.status_code, saved.status_code) == (302, 302)
         point.refresh_from_db()
         assert point.summary == "Second change."
+
+
+def test_the_list_filters_live_scheduled_and_draft_pages_apart(editor_client):
+    live = make_point(code="BL40", pinyin="Weizhong")
+    soon = make_point(
+        code="GB30", pinyin="Huantiao", published_at=timezone.now() + timedelta(days=3)
+    )
+    draft = make_point(code="LR3", pinyin="Taichong", status=Status.DRAFT)
+    changelist = reverse("admin:points_point_changelist")
+
+    listed = {
+        choice: editor_client.get(changelist, {"publication": choice}).context["cl"].result_list
+        for choice in ("live", "scheduled", "draft")
+    }
+
+    assert {choice: list(rows) for choice, rows in listed.items()} == {
+        "live": [live],
+        "scheduled": [soon],
+        "draft": [draft],
+    }

@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 from points.admin.drafts import DraftsAdminMixin
 from points.admin.formatting import FormattedTextAdmin, FormattedTextInline
 from points.admin.pictures import PointPictureInline, thumbnail
-from points.admin.publishing import PublishingAdminMixin
+from points.admin.publishing import PublicationFilter, PublishingAdminMixin
 from points.admin.revisions import RevisionAdmin
 from points.admin.routines import ROUTINE_FIELDSET, RoutineStepInline
 from points.admin.widgets import KeepsRelatedItems, LabelledTabularInline
@@ -101,7 +101,10 @@ class PointAdmin(
     # Fits a 1280 px screen beside the admin's menu and the filters.
     list_display = ["code", "name", "body_area", "picture", "publication_status", "review_due"]
     list_display_links = ["code", "name"]
-    list_filter = ["status", ReviewDueFilter, "body_area", "channel", "confidence", "conditions"]
+    list_filter = [
+        *[PublicationFilter, ReviewDueFilter, "body_area", "channel", "confidence"],
+        "conditions",
+    ]
     search_fields = [
         *["code", "pinyin", "english_name", "chinese_name", "aliases__name"],
         *["conditions__name", "where_short", "summary", "said_to_help"],
@@ -221,7 +224,7 @@ class ArticleAdmin(
         "updated_at",
         "is_site_routine",
     ]
-    list_filter = ["status", ReviewDueFilter, "author"]
+    list_filter = [PublicationFilter, ReviewDueFilter, "author"]
     search_fields = ["title", "summary", "intro", "sections__heading", "sections__body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["author"]

@@ -66,6 +66,26 @@ def will_be_public(cleaned_data, instance):
     return status == Status.PUBLISHED and published_at <= timezone.now()
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Status as readers meet it: live, scheduled (published, with a date to come) or draft."""
+
+    title = "status"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.filter(status=Status.PUBLISHED, published_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(status=Status.DRAFT)
+        return queryset
+
+
 class PublishingAdminMixin:
     """For the admin of a page readers see; goes after DraftsAdminMixin in an admin's bases
     (a rolled-back try of a draft or preview neither asks for the confirmation nor says

@@ -12,8 +12,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from points.models import PageRedirect, PointReference, Reference, Status
-from tests.factories import make_article, make_point
+from points.models import PageRedirect, PointReference, Reference, RoutineStep, Status
+from tests.factories import make_article, make_point, make_section
 from tests.pages import change_form, form_data
 from tests.test_drafts import change_form_and_html, change_url, save_draft
 
@@ -210,6 +210,23 @@ class TestTakingAPageOffTheSite:
         assert point.status == Status.DRAFT
         assert said(response)[0].startswith(
             "“BL23 Shenshu” is no longer public: readers get “page not found”."
+        )
+
+    def test_it_says_what_readers_miss_elsewhere_meanwhile(self, editor_client, point):
+        """The article's links to it quietly became plain words and its routine dropped it;
+        the editor learnt so only on the article's next save."""
+        article = make_article(title="Acupressure points for back pain", slug="back-pain")
+        make_section(article, points=[point])
+        RoutineStep.objects.create(article=article, point=point, position=1)
+        data, _ = change_form_and_html(editor_client, point)
+        data |= {"status": "draft", "take_off_site": "on", "_save": "x"}
+
+        response = editor_client.post(change_url(point), data, follow=True)
+
+        assert said(response)[1] == (
+            "Until it is public again, “Acupressure points for back pain” shows its name as "
+            "plain words where it links to it; the guided routine of “Acupressure points for "
+            "back pain” leaves it out."
         )
 
     def test_a_publication_date_in_the_future_asks_too(self, editor_client, point):

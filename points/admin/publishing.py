@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.models import Version
 
+from points.admin.usage import while_not_public
 from points.models import Status
 
 TAKE_OFF_FIELD = "take_off_site"
@@ -255,6 +256,10 @@ class PublishingAdminMixin:
                     ),
                 )
             ]
+            missed = while_not_public(page)
+            if missed:
+                sentence = "; ".join(missed)
+                news.append((messages.WARNING, f"Until it is public again, {sentence}."))
         elif page.is_scheduled:
             when = timezone.localtime(page.published_at)
             news = [

@@ -88,6 +88,25 @@ def point_usage(point):
     return sentences + comment_sentences(Comment.objects.filter(point=point))
 
 
+def while_not_public(page):
+    """What readers miss elsewhere while `page` is off the site, in sentences: for a point,
+    the articles that link to it (its name shows as plain words there) and the guided routines
+    it is a step of (they leave it out)."""
+    if not isinstance(page, Point):
+        return []
+    sections = page.sections.select_related("article").order_by("article", "position")
+    steps = page.routine_steps.select_related("article").order_by("article")
+    linking = list(dict.fromkeys(section.article for section in sections))
+    routines = list(dict.fromkeys(step.article for step in steps))
+    sentences = []
+    if linking:
+        show, link = ("shows", "it links") if len(linking) == 1 else ("show", "they link")
+        sentences.append(f"{names(linking)} {show} its name as plain words where {link} to it")
+    if routines:
+        sentences.append(f"the guided routine of {names(routines)} leaves it out")
+    return sentences
+
+
 def article_usage(article):
     sentences = [f"Has {counted(article.sections.count(), 'section')}, which go with it"]
     return sentences + comment_sentences(Comment.objects.filter(article=article))

@@ -225,8 +225,8 @@ class TestTakingAPageOffTheSite:
 
         assert said(response)[1] == (
             "Until it is public again, “Acupressure points for back pain” shows its name as "
-            "plain words where it links to it; the guided routine of “Acupressure points for "
-            "back pain” leaves it out."
+            "plain words, not as a link; the guided routine of “Acupressure points for back "
+            "pain” leaves it out."
         )
 
     def test_a_publication_date_in_the_future_asks_too(self, editor_client, point):

@@ -100,8 +100,8 @@ def while_not_public(page):
     routines = list(dict.fromkeys(step.article for step in steps))
     sentences = []
     if linking:
-        show, link = ("shows", "it links") if len(linking) == 1 else ("show", "they link")
-        sentences.append(f"{names(linking)} {show} its name as plain words where {link} to it")
+        show = "shows" if len(linking) == 1 else "show"
+        sentences.append(f"{names(linking)} {show} its name as plain words, not as a link")
     if routines:
         sentences.append(f"the guided routine of {names(routines)} leaves it out")
     return sentences

@@ -1,10 +1,21 @@
 /* The picture library's change form: click the picture to set its focal point, or where a
  * point is (a marker). "What a click sets" chooses which: the focal point, or one of the
  * marker rows below (each named by its point). The number fields stay editable by hand, so the
- * keyboard works too; this only saves measuring. Without JavaScript the fields are typed in. */
+ * keyboard works too; this only saves measuring. Without JavaScript the fields are typed in.
+ * On the add form too: alternative text is asked for before the file is sent. */
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
+  // Alternative text is needed unless the picture is decorative: the browser says so before
+  // the file is sent (a form sent back for it needs its file chosen again).
+  const altText = document.querySelector("textarea[name='alt_text']");
+  const decorative = document.querySelector("input[name='is_decorative']");
+  if (altText && decorative) {
+    const requireAltText = () => { altText.required = !decorative.checked; };
+    decorative.addEventListener("change", requireAltText);
+    requireAltText();
+  }
+
   const picture = document.querySelector("img[data-picture-picker]");
   const form = picture && picture.closest("form");
   if (!form) return;

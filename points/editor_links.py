@@ -1,8 +1,8 @@
 """The links a signed-in editor sees on a public page they may change: "Edit this page",
-"History", and "Unpublished changes waiting" when a draft of the page waits; on a removed
-page's 410, the way to the trash. Readers never see them; an editor's pages carry their
-session cookie, so the page cache neither serves nor keeps them (points/page_cache.py,
-is_personal_request)."""
+"History", and "Unpublished changes waiting" when a draft of the page waits; "Site admin" on
+every page; on a removed page's 410, the way to the trash. Readers never see them; an
+editor's pages carry their session cookie, so the page cache neither serves nor keeps them
+(points/page_cache.py, is_personal_request)."""
 
 from urllib.parse import urlencode
 
@@ -23,11 +23,18 @@ def is_editor(request):
     return request.user.is_active and request.user.is_staff
 
 
-def editor_links(request, editable):
-    """[(label, address)] for `editable`: a saved model instance (its change form and its
+def editor_links(request, editable=None):
+    """[(label, address)]: for `editable`, a saved model instance (its change form and its
     history), or (model, {field: value}) for a page that lists rows (the admin's list of them,
-    filtered). Empty for readers and for staff who may not change them."""
-    if editable is None or not is_editor(request):
+    filtered), when the editor may change them; and the way back to the admin, on every page
+    (WordPress's admin bar). Empty for readers."""
+    if not is_editor(request):
+        return []
+    return [*links_for(request, editable), ("Site admin", reverse("admin:index"))]
+
+
+def links_for(request, editable):
+    if editable is None:
         return []
     user = request.user
     if isinstance(editable, tuple):

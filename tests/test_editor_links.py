@@ -46,6 +46,17 @@ def test_a_body_area_page_links_to_its_points_in_the_admin(editor_client, point)
     assert f'<a href="{changelist}?body_area=lower-back">Edit these points</a>' in response.text
 
 
+def test_every_public_page_leads_an_editor_back_to_the_admin(editor_client, point):
+    """Home, search and the lists had no way back to the admin (WordPress has its admin bar)."""
+    site_admin = f'<a href="{reverse("admin:index")}">Site admin</a>'
+    addresses = ["points:home", "points:search", "points:point-index", "points:condition-index"]
+
+    for name in addresses:
+        assert site_admin in editor_client.get(reverse(name)).text, name
+    index = editor_client.get(reverse("points:point-index")).text
+    assert f'<a href="{reverse("admin:points_point_changelist")}?">Edit these points</a>' in index
+
+
 def test_readers_never_see_them(client, pages):
     for url in pages:
         response = client.get(url)
@@ -53,6 +64,7 @@ def test_readers_never_see_them(client, pages):
         assert response.status_code == 200, url
         assert "editor-links" not in response.text, url
         assert "Edit this page" not in response.text, url
+        assert "Site admin" not in response.text, url
 
 
 def test_staff_who_may_not_change_a_page_do_not_see_them(viewer_client, point):

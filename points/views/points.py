@@ -73,6 +73,7 @@ def point_index(request):
         "filter_form": form,
         "body_map": body_map(page_points),
         "filter_query": urlencode(form.cleaned_data if form.is_bound and form.is_valid() else {}),
+        "editable": (Point, {}),
     }
     return render(request, "points/point_index.html", context, status=status)
 
@@ -91,7 +92,8 @@ def condition_index(request):
     conditions = Condition.objects.with_published_points().annotate(
         point_count=Count("points", filter=Q(points__in=Point.objects.published()))
     )
-    return render(request, "points/condition_index.html", {"conditions": conditions})
+    context = {"conditions": conditions, "editable": (Condition, {})}
+    return render(request, "points/condition_index.html", context)
 
 
 @require_safe

@@ -68,6 +68,7 @@ def routine(request):
         "is_custom": bool(wanted),
         "unknown": unknown,
         "routine_articles": [] if wanted or article else articles_with_routines(),
+        "editable": article,  # Its steps are edited with the article.
     }
     status = 200 if routine.steps or not wanted else 400
     response = render(request, "points/routine.html", context, status=status)

@@ -42,9 +42,8 @@ def links_for(request, editable):
         if not user.has_perm(permission(model)):
             return []
         changelist = reverse(admin_name(model, "changelist"))
-        return [
-            (f"Edit these {model._meta.verbose_name_plural}", f"{changelist}?{urlencode(filters)}")
-        ]
+        query = f"?{urlencode(filters)}" if filters else ""
+        return [(f"Edit these {model._meta.verbose_name_plural}", f"{changelist}{query}")]
     model = editable._meta.model  # not type(): a lazy object stands in for the disclaimer
     if editable.pk is None or not user.has_perm(permission(model)):
         return []

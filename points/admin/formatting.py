@@ -103,7 +103,8 @@ def missing_pictures_message(where, numbers):
     names = ", ".join(f"[[picture:{number}]]" for number in numbers)
     return (
         f"In “{where}”, {names}: there is no such picture in the picture library, so readers "
-        "see nothing there. Copy the code from the picture's page in the library."
+        "see nothing there. A picture deleted lately is in the trash, where it can be "
+        "recovered; otherwise copy the code from the picture's page in the library."
     )
 
 

@@ -364,6 +364,14 @@ def test_one_search_finds_a_word_in_every_kind_of_content(editor_client):
     assert reverse("admin:points_point_change", args=[point.pk]) in page
 
 
+def test_a_near_miss_is_offered_the_names_it_is_close_to(editor_client, point):
+    """ "shensu" found nothing, where the site's own search offers Shenshu."""
+    page = editor_client.get(FIND_URL, {"q": "shensu"}).text
+
+    assert "Nothing matched “shensu”" in page
+    assert 'Did you mean <a href="?q=Shenshu">Shenshu</a>?' in page
+
+
 def test_the_search_says_when_nothing_matched_and_links_to_the_full_list_when_many_did(
     editor_client,
 ):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from points.admin.usage import change_url
+from points.search import suggest
 
 # The lists searched, in the order their results are shown (the comments' own list has its own
 # search: readers' words are not content).
@@ -54,5 +55,7 @@ def find_anything(request, site):
         "title": f"Find “{query}”" if query else "Find anything",
         "query": query,
         "groups": groups,
+        # Close spellings of the names readers search for, as the site's search offers them.
+        "suggestions": suggest(query) if query and not groups else [],
     }
     return TemplateResponse(request, "admin/points/find_anything.html", context)

@@ -6,14 +6,23 @@
 "use strict";
 
 document.addEventListener("DOMContentLoaded", () => {
-  // Alternative text is needed unless the picture is decorative: the browser says so before
-  // the file is sent (a form sent back for it needs its file chosen again).
+  // Alternative text is needed unless the picture is decorative: asked for before the file is
+  // sent (a form sent back for it needs its file chosen again). The admin's forms are
+  // "novalidate", so the browser's own check of `required` never runs: this asks instead.
   const altText = document.querySelector("textarea[name='alt_text']");
   const decorative = document.querySelector("input[name='is_decorative']");
   if (altText && decorative) {
     const requireAltText = () => { altText.required = !decorative.checked; };
     decorative.addEventListener("change", requireAltText);
     requireAltText();
+    altText.addEventListener("input", () => altText.setCustomValidity(""));
+    altText.form.addEventListener("submit", (event) => {
+      if (decorative.checked || altText.value.trim()) return;
+      event.preventDefault();
+      altText.setCustomValidity(
+        "Describe the picture for readers who cannot see it, or tick “Decorative only”.");
+      altText.reportValidity();
+    });
   }
 
   const picture = document.querySelector("img[data-picture-picker]");

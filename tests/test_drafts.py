@@ -172,7 +172,7 @@ def test_a_draft_that_would_take_the_live_page_off_the_site_asks_as_publishing_d
 
     assert response.status_code == 200
     assert "Yes, take this page off the site" in response.text
-    assert "This page is live: saving it as a draft" in response.text
+    assert "Published later, this draft would take the page off the site" in response.text
     assert not PendingChange.objects.exists()
 
     kept = save_draft(editor_client, point, published_at_0=["2099-12-03"], take_off_site=["on"])

@@ -229,6 +229,20 @@ class TestTakingAPageOffTheSite:
             "pain” leaves it out."
         )
 
+    def test_an_articles_routine_made_of_its_sections_counts_too(self, editor_client, point):
+        """Most routines have no steps of their own: they follow the article's sections."""
+        article = make_article(title="Acupressure points for back pain", slug="back-pain")
+        make_section(article, points=[point])
+        data, _ = change_form_and_html(editor_client, point)
+        data |= {"status": "draft", "take_off_site": "on", "_save": "x"}
+
+        response = editor_client.post(change_url(point), data, follow=True)
+
+        assert (
+            "the guided routine of “Acupressure points for back pain” leaves it out"
+            in (said(response)[1])
+        )
+
     def test_a_publication_date_in_the_future_asks_too(self, editor_client, point):
         data, _ = change_form_and_html(editor_client, point)
         data |= {"published_at_0": ["2099-01-01"], "_save": "x"}

@@ -18,7 +18,15 @@ TAKE_OFF_FIELD = "take_off_site"
 TAKE_OFF_ERROR = (
     "This page is live: saving it as a draft (or with a publication date in the future) takes "
     "it off the site, and readers get “page not found”. Tick “Yes, take this page off the "
-    "site” to do that, or set the status back to Published."
+    "site” to do that, or set the status back to Published and the date back to now or "
+    "earlier."
+)
+# The same, for keeping a draft of a live page: the page stays live until it is published.
+TAKE_OFF_LATER_ERROR = (
+    "Published later, this draft would take the page off the site (its status is Draft, or its "
+    "publication date is in the future), and readers would get “page not found”. The page "
+    "stays live until then. Tick “Yes, take this page off the site” to keep the draft so, or "
+    "set the status back to Published and the date back to now or earlier."
 )
 
 
@@ -142,7 +150,9 @@ class PublishingAdminMixin:
                 # A draft is checked as publishing it would be.
                 taken_off = not will_be_public(cleaned_data, self.instance)
                 if live and taken_off and not cleaned_data.get(TAKE_OFF_FIELD):
-                    self.add_error(TAKE_OFF_FIELD, TAKE_OFF_ERROR)
+                    self.add_error(
+                        TAKE_OFF_FIELD, TAKE_OFF_LATER_ERROR if trial else TAKE_OFF_ERROR
+                    )
                 return cleaned_data
 
         PublishingForm.__name__ = base.__name__

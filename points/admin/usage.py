@@ -23,6 +23,7 @@ from points.models import (
     Point,
     Reference,
     Reviewer,
+    RoutineStep,
 )
 from points.models.fields import FormattedTextField
 
@@ -97,7 +98,15 @@ def while_not_public(page):
     sections = page.sections.select_related("article").order_by("article", "position")
     steps = page.routine_steps.select_related("article").order_by("article")
     linking = list(dict.fromkeys(section.article for section in sections))
-    routines = list(dict.fromkeys(step.article for step in steps))
+    # An article's routine is its editors' steps, or, when they set none, its sections' points.
+    with_steps = set(
+        RoutineStep.objects.filter(article__in=linking).values_list("article", flat=True)
+    )
+    routines = list(
+        dict.fromkeys(
+            [step.article for step in steps] + [a for a in linking if a.pk not in with_steps]
+        )
+    )
     sentences = []
     if linking:
         show = "shows" if len(linking) == 1 else "show"

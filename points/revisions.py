@@ -87,11 +87,14 @@ def version_of(obj, revision=None):
     )
 
 
-def record_revision(objs, *, user, comment):
-    """Record `objs` as they are now, each with its inline rows, as one revision, outside
-    whatever revision the request is making (for states that must be kept before a change: an
-    item about to be deleted, or one saved for the first time since revisions began)."""
-    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+def record_revision(objs, *, user, comment, when=None):
+    """Record `objs` as they are now, each with its inline rows, as one revision (dated `when`,
+    or now), outside whatever revision the request is making (for states that must be kept
+    before a change: an item about to be deleted, or one saved for the first time since
+    revisions began)."""
+    revision = Revision.objects.create(
+        date_created=when or timezone.now(), user=user, comment=comment
+    )
     Version.objects.bulk_create(version_of(obj, revision) for obj in objs)
     return revision
 
@@ -105,7 +108,10 @@ def record_first_state(model, pk):
     rows = [obj]
     for name, _, _ in inline_relations(model):
         rows += getattr(obj, name).all()
-    record_revision(rows, user=None, comment="As it was before revisions were kept.")
+    # Dated when it was last saved (the demo's loading, say), not now: History showed it made
+    # at the same moment as the change after it.
+    when = getattr(obj, "updated_at", None)
+    record_revision(rows, user=None, comment="As it was before revisions were kept.", when=when)
 
 
 def inline_relations(model):

@@ -83,6 +83,18 @@ def test_each_admin_save_is_a_revision_with_its_editor_and_note(edited_point, ed
     assert second.revision.version_set.filter(content_type__model="pointpicture").count() == 1
 
 
+def test_the_state_before_revisions_were_kept_is_dated_when_it_was_saved(editor_client, point):
+    """It was dated at the first change after it, as if the page had been made then."""
+    saved_at = timezone.now() - timedelta(days=3)
+    Point.objects.filter(pk=point.pk).update(updated_at=saved_at)
+
+    save(editor_client, point, how_to_find="Find the top of the hip bone.")
+
+    first = versions_of(point)[0]
+    assert first.revision.comment == "As it was before revisions were kept."
+    assert first.revision.date_created == saved_at
+
+
 def test_history_names_exactly_the_fields_that_changed(editor_client, edited_point):
     response = editor_client.get(history_url(edited_point))
 

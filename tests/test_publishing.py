@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from points.models import PageRedirect, PointReference, Reference, RoutineStep, Status
-from tests.factories import make_article, make_point, make_section
+from tests.factories import make_article, make_condition, make_point, make_section
 from tests.pages import change_form, form_data
 from tests.test_drafts import change_form_and_html, change_url, save_draft
 
@@ -395,3 +395,12 @@ def test_the_list_filters_live_scheduled_and_draft_pages_apart(editor_client):
         "scheduled": [soon],
         "draft": [draft],
     }
+
+
+def test_the_lists_complaint_filter_names_its_choice_for_points_under_none(editor_client, point):
+    """Django labels that choice with a bare "-"."""
+    point.conditions.add(make_condition(name="Sciatica", slug="sciatica"))
+
+    page = editor_client.get(reverse("admin:points_point_changelist")).text
+
+    assert "Under no complaint" in page

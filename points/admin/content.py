@@ -34,6 +34,15 @@ from points.models import (
 )
 
 
+class ConditionFilter(admin.RelatedFieldListFilter):
+    """The complaints a point is listed under; its last choice, the points under none, is
+    named (Django's own label for it is a bare "-")."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "Under no complaint"
+
+
 class ReviewDueFilter(admin.SimpleListFilter):
     """Pages whose facts are due for another check."""
 
@@ -103,7 +112,7 @@ class PointAdmin(
     list_display_links = ["code", "name"]
     list_filter = [
         *[PublicationFilter, ReviewDueFilter, "body_area", "channel", "confidence"],
-        "conditions",
+        ("conditions", ConditionFilter),
     ]
     search_fields = [
         *["code", "pinyin", "english_name", "chinese_name", "aliases__name"],

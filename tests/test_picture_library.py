@@ -25,7 +25,7 @@ from tests.factories import (
     make_point,
     make_section,
 )
-from tests.pages import change_form
+from tests.pages import change_form, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -465,3 +465,20 @@ def test_a_picture_chosen_twice_for_one_point_is_refused_with_a_message(editor_c
     assert response.status_code == 200
     assert "This picture is on the point&#x27;s page already." in response.text
     assert point.pictures.count() == 1
+
+
+def test_a_pictures_form_opened_before_a_later_save_is_refused_once(editor_client):
+    """As for pages: two tabs on one picture, the later save does not silently replace."""
+    picture = make_picture(alt_text="First words.")
+    url, first_tab = change_form(editor_client, picture)
+    _, second_tab = change_form(editor_client, picture)
+    editor_client.post(url, second_tab | {"alt_text": ["From the second tab."]})
+
+    refused = editor_client.post(url, first_tab | {"alt_text": ["From the first tab."]})
+    again = editor_client.post(url, form_data(refused.text, "picture_form"))
+
+    assert refused.status_code == 200
+    assert "This was saved by edith on " in refused.text
+    assert again.status_code == 302
+    picture.refresh_from_db()
+    assert picture.alt_text == "From the first tab."

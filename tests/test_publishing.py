@@ -354,7 +354,7 @@ class TestTwoEditorsSaveOnePage:
         refused = editor_client.post(url, first_tab | {"summary": "Summary from the first tab."})
 
         assert refused.status_code == 200
-        assert "This page was saved by edith on " in refused.text
+        assert "This was saved by edith on " in refused.text
         assert "Summary from the first tab." in refused.text
         point.refresh_from_db()
         assert point.summary == "Summary from the second tab."

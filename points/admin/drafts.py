@@ -31,7 +31,7 @@ from points.views.points import PointPage
 
 # What a draft never keeps of the form as sent: the CSRF token and which button was pressed.
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
-NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen", "_page_seen"}
+NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen", "_saved_seen"}
 NO_NEW_FILES = (
     "A draft and a preview keep what the form says, not new picture files. Add the picture to "
     "the picture library first, then choose it here."

@@ -9,7 +9,6 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.models import Version
 
 from points.admin.usage import while_not_public
 from points.models import Status
@@ -37,36 +36,6 @@ def primary_label(*, live, status, scheduled=False):
     if live:
         return "Publish changes"
     return "Schedule" if scheduled else "Publish"
-
-
-# The change form carries when the page it was filled from was last saved: a save made by
-# someone else since is not overwritten without a word (WordPress locks a post; Wagtail warns).
-SEEN_FIELD = "_page_seen"
-
-
-def saved_marker(page):
-    return page.updated_at.isoformat() if page.updated_at else ""
-
-
-def changed_since_opened_error(page):
-    """What a form filled from an older state of `page` is told, naming who saved it since."""
-    latest = (
-        Version.objects.get_for_object(page)
-        .select_related("revision__user")
-        .order_by("-pk")
-        .first()
-    )
-    who = ""
-    if latest is not None and latest.revision.user is not None:
-        user = latest.revision.user
-        who = f" by {user.get_full_name() or user.get_username()}"
-    when = timezone.localtime(page.updated_at)
-    return (
-        f"This page was saved{who} on {when:%-d %B %Y at %H:%M}, after you opened this form "
-        "(in another tab, or by someone else). Nothing was saved, so those changes are not "
-        "lost. Yours are still in the form below: look at the page's History to see the "
-        "others, then save again to replace them with yours."
-    )
 
 
 def will_be_public(cleaned_data, instance):
@@ -121,42 +90,35 @@ class PublishingAdminMixin:
     # The change form
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        """A page's form is refused when someone else saved the page after it was opened (the
-        second save then goes through: the editor has been told); a live page's form asks for
-        a confirmation before a save takes it off the site, also to keep a draft that would.
-        Neither for a preview."""
-        if obj is None:
+        """A live page's form asks for a confirmation before a save takes it off the site, also
+        to keep a draft that would; a preview is not asked."""
+        if obj is None or not obj.is_public:
             return super().get_form(request, obj, change, **kwargs)
         base = kwargs.get("form", self.form)
-        live = obj.is_public
 
-        class PublishingForm(base):
-            if live:
-                take_off_site = forms.BooleanField(
-                    required=False,
-                    label="Yes, take this page off the site",
-                    help_text="Needed only when you change the status to Draft or move the "
-                    "publication date into the future: readers then get “page not found”.",
-                )
+        class TakeOffSiteForm(base):
+            take_off_site = forms.BooleanField(
+                required=False,
+                label="Yes, take this page off the site",
+                help_text="Needed only when you change the status to Draft or move the "
+                "publication date into the future: readers then get “page not found”.",
+            )
 
             def clean(self):
                 cleaned_data = super().clean()
                 trial = getattr(request, "drafts_trial", None)
                 if trial is not None and not trial.keeps_draft:
                     return cleaned_data  # A preview: nothing is kept.
-                seen = self.data.get(SEEN_FIELD)
-                if trial is None and seen and seen != saved_marker(self.instance):
-                    raise forms.ValidationError(changed_since_opened_error(self.instance))
                 # A draft is checked as publishing it would be.
                 taken_off = not will_be_public(cleaned_data, self.instance)
-                if live and taken_off and not cleaned_data.get(TAKE_OFF_FIELD):
+                if taken_off and not cleaned_data.get(TAKE_OFF_FIELD):
                     self.add_error(
                         TAKE_OFF_FIELD, TAKE_OFF_LATER_ERROR if trial else TAKE_OFF_ERROR
                     )
                 return cleaned_data
 
-        PublishingForm.__name__ = base.__name__
-        return super().get_form(request, obj, change, **kwargs | {"form": PublishingForm})
+        TakeOffSiteForm.__name__ = base.__name__
+        return super().get_form(request, obj, change, **kwargs | {"form": TakeOffSiteForm})
 
     def get_fieldsets(self, request, obj=None):
         """The confirmation sits under the status, in the publishing group."""
@@ -177,9 +139,6 @@ class PublishingAdminMixin:
         )
         if not context.get("is_popup") and may_save:
             context["publishing"] = self.publishing_buttons(request, context, obj)
-        if obj is not None:
-            # The page as it is now: a form shown again after a refusal may then replace it.
-            context["page_seen"] = saved_marker(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def publishing_buttons(self, request, context, obj):

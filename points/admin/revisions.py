@@ -15,8 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from reversion.models import Version
 
 from points import revisions, trash
 from points.admin.usage import still_used_by, where_used
@@ -91,8 +93,37 @@ def with_delete_selected(actions, func):
     return actions
 
 
+# A change form carries when its item was last saved: a save made since (in another tab, or by a
+# colleague) is not overwritten without a word (WordPress locks a post; Wagtail warns).
+SAVED_SEEN_FIELD = "_saved_seen"
+
+
+def saved_marker(obj):
+    """When `obj` was last saved, for a model that keeps it (`updated_at`); else ""."""
+    updated_at = getattr(obj, "updated_at", None)
+    return updated_at.isoformat() if updated_at else ""
+
+
+def saved_since_error(obj):
+    """What a form filled from an older state of `obj` is told, naming who saved it since."""
+    latest = Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk")
+    latest = latest.first()
+    who = ""
+    if latest is not None and latest.revision.user is not None:
+        user = latest.revision.user
+        who = f" by {user.get_full_name() or user.get_username()}"
+    when = timezone.localtime(obj.updated_at)
+    return (
+        f"This was saved{who} on {when:%-d %B %Y at %H:%M}, after you opened this form (in "
+        "another tab, or by someone else). Nothing was saved, so those changes are not lost. "
+        "Yours are still in the form below: look at the History to see the others, then save "
+        "again to replace them with yours."
+    )
+
+
 class RevisionAdmin(admin.ModelAdmin):
-    """A ModelAdmin whose saves are revisions and whose deletes go to the trash."""
+    """A ModelAdmin whose saves are revisions and whose deletes go to the trash, and whose
+    change form is refused once when its item was saved after the form was opened."""
 
     form = ChangeNoteForm
     object_history_template = "admin/points/revisions/history.html"
@@ -109,6 +140,32 @@ class RevisionAdmin(admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         note = ("About this save", {"fields": [NOTE_FIELD]})
         return [*super().get_fieldsets(request, obj), note]
+
+    # Saving over a later save
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None or not saved_marker(obj):
+            return form
+
+        class SavedSinceCheckForm(form):
+            def clean(self):
+                cleaned_data = super().clean()
+                # Not a draft's or a preview's rolled-back try: nothing replaces the item.
+                trying = getattr(request, "drafts_trial", None) is not None
+                seen = self.data.get(SAVED_SEEN_FIELD)
+                if not trying and seen and seen != saved_marker(self.instance):
+                    raise forms.ValidationError(saved_since_error(self.instance))
+                return cleaned_data
+
+        SavedSinceCheckForm.__name__ = form.__name__
+        return SavedSinceCheckForm
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            # The item as it is now: a form shown again after a refusal may then replace it.
+            context["saved_marker"] = saved_marker(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Saving: one revision for the item and its inline rows.
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):

@@ -267,7 +267,10 @@ def describe_changes(model, old, new):
             inline_fields = changed_fields(related, before[pk].field_dict, after[pk].field_dict)
             if inline_fields:
                 names = ", ".join(field_label(f).lower() for f in inline_fields)
-                sentences.append(f"{label}: changed {names} of {quoted(after[pk].object_repr)}.")
+                was, now = before[pk].object_repr, after[pk].object_repr
+                # Named as it was, and as it is now when that is what changed.
+                renamed = f" (now {quoted(now)})" if now != was else ""
+                sentences.append(f"{label}: changed {names} of {quoted(was)}{renamed}.")
     return sentences or ["No change to the content."]
 
 

@@ -115,6 +115,17 @@ def test_history_names_inline_changes(editor_client, point):
     assert "Other names and codes: added “UB23”." in response.text
 
 
+def test_history_names_a_renamed_row_as_it_was_and_as_it_is(editor_client, point):
+    """It named only the new name: "changed name of “UB23 (old)”"."""
+    save(editor_client, point, **{"aliases-0-name": "UB23", "aliases-0-kind": "code"})
+    url, data = change_form(editor_client, point)
+    editor_client.post(url, data | {"aliases-0-name": ["UB-23"]})
+
+    response = editor_client.get(history_url(point))
+
+    assert "Other names and codes: changed name of “UB23” (now “UB-23”)." in response.text
+
+
 def test_compare_shows_two_versions_side_by_side_with_word_differences(editor_client, edited_point):
     *_, first, second = versions_of(edited_point)
     url = reverse("admin:points_point_compare", args=[edited_point.pk])

@@ -327,7 +327,10 @@ class TestTheEditorsOrderAndTimes:
         assert codes(client.get(article.routine_url())) == ["CV6", "BL23"]
 
         history = editor_client.get(reverse("admin:points_article_history", args=[article.pk])).text
-        assert "Guided routine: changed position, seconds on each side of “3. BL23”." in history
+        assert (
+            "Guided routine: changed position, seconds on each side of “1. BL23” (now “3. BL23”)."
+            in history
+        )
 
         response = editor_client.post(
             reverse("admin:points_article_restore", args=[article.pk, first.pk])

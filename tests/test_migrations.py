@@ -150,7 +150,7 @@ def test_0011_keeps_a_picture_chosen_twice_for_a_point_once_in_its_first_place(m
     for position, picture in ((2, front), (0, side), (1, front)):
         PointPicture.objects.create(point=point, picture=picture, position=position)
 
-    apps = migrate_to([("points", "0011_point_picture_once")])
+    apps = migrate_to([("points", "0011_each_picture_once_on_a_point")])
 
     uses = apps.get_model("points", "PointPicture").objects.order_by("position")
     assert [(use.picture.title, use.position) for use in uses] == [("side", 0), ("front", 1)]

@@ -482,3 +482,33 @@ def test_a_pictures_form_opened_before_a_later_save_is_refused_once(editor_clien
     assert again.status_code == 302
     picture.refresh_from_db()
     assert picture.alt_text == "From the first tab."
+
+
+def test_two_pictures_of_a_point_can_trade_places(editor_client, point):
+    """Row 1 takes row 2's picture and row 2 row 1's: no picture is on the page twice."""
+    second = make_image(point, position=1)
+    url, data = change_form(editor_client, point)
+    first = data["pictures-0-picture"]
+    data |= {"pictures-0-picture": data["pictures-1-picture"], "pictures-1-picture": first}
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302
+    assert list(point.pictures.values_list("picture", flat=True)) == [second.pk, int(first[0])]
+
+
+def test_a_picture_row_deleted_and_added_again_in_one_save(editor_client, point):
+    """The row is ticked "Delete?" and a new row chooses the same picture."""
+    url, data = change_form(editor_client, point)
+    chosen = data["pictures-0-picture"]
+    total = int(data["pictures-TOTAL_FORMS"][0])
+    data |= {
+        "pictures-0-DELETE": ["on"],
+        "pictures-TOTAL_FORMS": [str(total + 1)],
+        f"pictures-{total}-picture": chosen,
+        f"pictures-{total}-position": ["3"],
+    }
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302

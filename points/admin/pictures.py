@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from points.admin.revisions import ChangeNoteForm, RevisionAdmin
 from points.admin.usage import change_url, counted, picture_text_uses, placed_picture_ids
-from points.admin.widgets import LabelledTabularInline, PictureWidgets
+from points.admin.widgets import LabelledRowsFormSet, LabelledTabularInline, PictureWidgets
 from points.models import Picture, PictureMarker, PointPicture
 
 
@@ -202,8 +202,28 @@ class PictureAdmin(PictureWidgets, RevisionAdmin):
         )
 
 
+class EachPictureOnce(LabelledRowsFormSet):
+    """A point's picture rows: a picture chosen on two kept rows is refused (readers would
+    see it twice). Checked across the rows as sent, so two rows may trade pictures and a row
+    deleted may be added again in one save."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or self._should_delete_form(form):
+                continue
+            picture = form.cleaned_data.get("picture")
+            if picture is None:
+                continue
+            if picture.pk in seen:
+                form.add_error("picture", "This picture is on the point's page already.")
+            seen.add(picture.pk)
+
+
 class PointPictureInline(LabelledTabularInline):
     model = PointPicture
+    formset = EachPictureOnce
     extra = 0
     fields = ["preview", "picture", "position"]
     readonly_fields = ["preview"]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('points', '0011_point_picture_once'),
+        ('points', '0011_each_picture_once_on_a_point'),
     ]
 
     operations = [

@@ -256,14 +256,6 @@ class PointPicture(models.Model):
         ordering = ["position", "pk"]
         verbose_name = "picture of the point"
         verbose_name_plural = "pictures of the point"
-        constraints = [
-            # Readers would see the same figure twice.
-            models.UniqueConstraint(
-                fields=["point", "picture"],
-                name="point_picture_once",
-                violation_error_message="This picture is on the point's page already.",
-            )
-        ]
 
     def __str__(self):
         return f"“{self.picture}” on {self.point.code}" if self.picture_id else "Picture"

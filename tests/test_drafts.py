@@ -11,7 +11,7 @@ from reversion.models import Version
 from points.models import PageRedirect, PendingChange, Picture, Point, PointAlias, Status
 from points.page_cache import pages_version
 from tests.factories import make_article, make_picture, make_point, make_section, upload
-from tests.pages import form_data
+from tests.pages import change_form, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -553,3 +553,39 @@ def test_staff_who_may_not_see_points_do_not_see_a_draft_point(django_user_model
     browser.force_login(staff)  # staff, with no permission on points at all
 
     assert browser.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_draft_kept_from_a_form_opened_before_a_later_save_does_not_undo_it(editor_client, point):
+    """Tab one is opened; tab two saves a new summary; tab one is kept as a draft and the draft
+    published: the summary tab two saved is gone, and nobody was told."""
+    url, first_tab = change_form(editor_client, point)
+    _, second_tab = change_form(editor_client, point)
+    editor_client.post(url, second_tab | {"summary": ["From the second tab."]})
+
+    kept = editor_client.post(
+        url, first_tab | {"english_name": ["From the first tab."], "_save_draft": ["1"]}
+    )
+    shown = editor_client.get(url)
+    editor_client.post(url, form_data(shown.text, "point_form") | {"_save": ["1"]})
+
+    point.refresh_from_db()
+    assert point.summary == "From the second tab." or kept.status_code == 200
+
+
+def test_publishing_a_draft_made_before_a_later_save_says_so_once(editor_client, point):
+    """A draft is kept; a colleague's form, opened before it, saves a new summary (and is told
+    the draft waits); publishing the draft then put back the old summary unannounced."""
+    url, colleague = change_form(editor_client, point)
+    _, mine = change_form(editor_client, point)
+    editor_client.post(url, mine | {"english_name": ["Mine."], "_save_draft": ["1"]})
+    editor_client.post(url, colleague | {"summary": ["The colleague's summary."]})
+
+    shown = editor_client.get(url)
+    refused = editor_client.post(url, form_data(shown.text, "point_form") | {"_save": ["1"]})
+    again = editor_client.post(url, form_data(refused.text, "point_form") | {"_save": ["1"]})
+
+    assert refused.status_code == 200
+    assert "after these unpublished changes were made: publishing them replaces" in refused.text
+    assert again.status_code == 302
+    point.refresh_from_db()
+    assert point.english_name == "Mine."

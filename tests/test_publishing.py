@@ -404,3 +404,18 @@ def test_the_lists_complaint_filter_names_its_choice_for_points_under_none(edito
     page = editor_client.get(reverse("admin:points_point_changelist")).text
 
     assert "Under no complaint" in page
+
+
+def test_taking_a_point_off_names_only_articles_readers_can_see(editor_client, point):
+    """A draft article that lists the point loses nothing readers see: it is not named."""
+    make_section(make_article(title="Live article"), points=[point])
+    make_section(make_article(title="Unfinished article", status=Status.DRAFT), points=[point])
+    url, data = change_form(editor_client, point)
+
+    response = editor_client.post(
+        url, data | {"status": ["draft"], "take_off_site": ["on"]}, follow=True
+    )
+
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "Live article" in text
+    assert "Unfinished article" not in text

@@ -31,7 +31,8 @@ from points.views.points import PointPage
 
 # What a draft never keeps of the form as sent: the CSRF token and which button was pressed.
 NOT_KEPT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", "_saveasnew"}
-NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen", "_saved_seen"}
+# (A draft keeps `_saved_seen`: publishing it says so when the page was saved after it.)
+NOT_KEPT |= {"_save_draft", "_preview", "_draft_seen"}
 NO_NEW_FILES = (
     "A draft and a preview keep what the form says, not new picture files. Add the picture to "
     "the picture library first, then choose it here."
@@ -140,6 +141,15 @@ class DraftsAdminMixin:
         info = self.opts.app_label, self.opts.model_name, name
         return reverse("admin:{}_{}_{}".format(*info), args=[page.pk])
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        pending = getattr(request, "drafts_shown", None)
+        seen = pending.form_data.get("_saved_seen") if pending is not None else None
+        if seen:
+            # Made from the page as it was then: publishing it after a later save is refused
+            # once, saying so (RevisionAdmin).
+            context["saved_marker"] = seen[0]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change, **kwargs)
         pending = getattr(request, "drafts_shown", None)
@@ -150,7 +160,8 @@ class DraftsAdminMixin:
 
         class DraftForm(form_class):
             def __init__(self, data=None, files=None, *args, **kwargs):
-                if data is None and pending is not None:
+                self.shows_draft = data is None and pending is not None
+                if self.shows_draft:
                     data, files = pending.as_query_dict(), MultiValueDict()
                 super().__init__(data, files, *args, **kwargs)
 

@@ -104,8 +104,9 @@ def saved_marker(obj):
     return updated_at.isoformat() if updated_at else ""
 
 
-def saved_since_error(obj):
-    """What a form filled from an older state of `obj` is told, naming who saved it since."""
+def saved_since_error(obj, *, draft=False):
+    """What a form filled from an older state of `obj` is told, naming who saved it since (a
+    `draft` was made from that older state)."""
     latest = Version.objects.get_for_object(obj).select_related("revision__user").order_by("-pk")
     latest = latest.first()
     who = ""
@@ -113,6 +114,12 @@ def saved_since_error(obj):
         user = latest.revision.user
         who = f" by {user.get_full_name() or user.get_username()}"
     when = timezone.localtime(obj.updated_at)
+    if draft:
+        return (
+            f"This page was saved{who} on {when:%-d %B %Y at %H:%M}, after these unpublished "
+            "changes were made: publishing them replaces that save. Look at the History to see "
+            "it, then publish, or change the form first."
+        )
     return (
         f"This was saved{who} on {when:%-d %B %Y at %H:%M}, after you opened this form (in "
         "another tab, or by someone else). Nothing was saved, so those changes are not lost. "
@@ -151,11 +158,16 @@ class RevisionAdmin(admin.ModelAdmin):
         class SavedSinceCheckForm(form):
             def clean(self):
                 cleaned_data = super().clean()
-                # Not a draft's or a preview's rolled-back try: nothing replaces the item.
-                trying = getattr(request, "drafts_trial", None) is not None
+                # Not a preview's rolled-back try: nothing replaces the item. (Keeping a draft
+                # is checked: published, it would replace the later save.)
+                trial = getattr(request, "drafts_trial", None)
+                previewing = trial is not None and not trial.keeps_draft
+                # A draft shown in the form is not being saved: publishing it is checked.
+                showing = getattr(self, "shows_draft", False)
                 seen = self.data.get(SAVED_SEEN_FIELD)
-                if not trying and seen and seen != saved_marker(self.instance):
-                    raise forms.ValidationError(saved_since_error(self.instance))
+                if not (previewing or showing) and seen and seen != saved_marker(self.instance):
+                    draft = bool(self.data.get("_draft_seen"))  # filled from a draft
+                    raise forms.ValidationError(saved_since_error(self.instance, draft=draft))
                 return cleaned_data
 
         SavedSinceCheckForm.__name__ = form.__name__
@@ -164,7 +176,8 @@ class RevisionAdmin(admin.ModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             # The item as it is now: a form shown again after a refusal may then replace it.
-            context["saved_marker"] = saved_marker(obj)
+            # (A draft shown in the form carries the mark it was made from: see drafts.py.)
+            context.setdefault("saved_marker", saved_marker(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # Saving: one revision for the item and its inline rows.

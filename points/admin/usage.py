@@ -26,6 +26,7 @@ from points.models import (
     RoutineStep,
 )
 from points.models.fields import FormattedTextField
+from points.models.publishing import is_published
 
 
 def names(objs, limit=5):
@@ -95,8 +96,11 @@ def while_not_public(page):
     it is a step of (they leave it out)."""
     if not isinstance(page, Point):
         return []
-    sections = page.sections.select_related("article").order_by("article", "position")
-    steps = page.routine_steps.select_related("article").order_by("article")
+    # Only articles readers can see lose something.
+    sections = page.sections.filter(is_published(through="article__"))
+    sections = sections.select_related("article").order_by("article", "position")
+    steps = page.routine_steps.filter(is_published(through="article__"))
+    steps = steps.select_related("article").order_by("article")
     linking = list(dict.fromkeys(section.article for section in sections))
     # An article's routine is its editors' steps, or, when they set none, its sections' points.
     with_steps = set(

@@ -29,6 +29,7 @@ from points.models.publishing import is_published
 from points.page_cache import OWN_COMMENTS_COOKIE
 from points.roles import EDITORS_GROUP
 from points.site_urls import absolute_url
+from points.validators import is_number
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +270,7 @@ def own_comment_ids(request):
         )
     except (KeyError, signing.BadSignature):
         return []
-    return [int(part) for part in value.split(",") if part.isdigit()]
+    return [int(part) for part in value.split(",") if is_number(part)]
 
 
 def remember_own_comment(request, response, comment):
@@ -314,7 +315,7 @@ def page_number(value):
     if value is None:
         return 1
     # One spelling per page (?comments=02 is not page 2), so each is kept in the cache once.
-    if not (value.isascii() and value.isdigit()) or value != str(int(value)):
+    if not is_number(value) or value != str(int(value)):
         return None
     if not 1 <= int(value) <= MAX_PAGE_NUMBER:
         return None

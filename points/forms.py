@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 
 from points.models import BodyArea, Condition, Outcome, Point
+from points.validators import is_number
 
 FORM_TOKEN_SIGNER = signing.Signer(salt="points.comment-form")
 
@@ -20,7 +21,7 @@ class PointsField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not (str(pk).isascii() and str(pk).isdigit()) or int(pk) >= 2**63:
+            if not is_number(pk) or int(pk) >= 2**63:
                 raise ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",
@@ -136,9 +137,7 @@ class CommentForm(forms.Form):
         """The pks of the points ticked in a form shown again (for its template)."""
         if not self.is_bound or self.report_points is None:
             return set()
-        return {
-            int(pk) for pk in self.data.getlist("points") if str(pk).isascii() and str(pk).isdigit()
-        }
+        return {int(pk) for pk in self.data.getlist("points") if is_number(pk)}
 
     def reported_points(self):
         if not self.cleaned_data.get("outcome"):

@@ -20,6 +20,13 @@ ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
 _keeping_files = ContextVar("keeping_files", default=False)
 
 
+def is_number(value):
+    """Whether a value sent by a browser (a form field, a query string, a button's value) is a
+    plain number: ASCII digits only ("²" passes str.isdigit(), and int() refuses it)."""
+    value = str(value)
+    return value.isascii() and value.isdigit()
+
+
 @contextmanager
 def keep_old_files():
     """Rows deleted, and pictures replaced or cleared, inside this block keep their stored

@@ -20,6 +20,7 @@ from points.admin.revisions import with_delete_selected
 from points.admin.widgets import KeepsRelatedItems
 from points.commenting import notify_reader_of_reply
 from points.models import Comment, CommentStatus, ResultReport
+from points.validators import is_number
 
 
 class ResultReportInline(KeepsRelatedItems, admin.TabularInline):
@@ -154,11 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
         if action is None:
             return HttpResponseBadRequest("Choose Approve or Spam for a comment.")
         pk = request.POST[action]
-        comments = (
-            Comment.objects.filter(pk=pk)
-            if pk.isascii() and pk.isdigit()
-            else Comment.objects.none()
-        )
+        comments = Comment.objects.filter(pk=pk) if is_number(pk) else Comment.objects.none()
         comment = comments.first()
         if comment is None:
             self.message_user(request, "That comment is no longer there.", messages.WARNING)

@@ -8,6 +8,7 @@ from django import forms
 from points.admin.widgets import LabelledRowsFormSet, LabelledTabularInline
 from points.models import ArticleSection, RoutineStep
 from points.models.routines import MIN_SECONDS
+from points.validators import is_number
 
 # The prefix Django gives the sections' inline (the related name of ArticleSection.article).
 SECTIONS_PREFIX = "sections"
@@ -77,7 +78,7 @@ class RoutineStepFormSet(LabelledRowsFormSet):
             if data.get(f"{SECTIONS_PREFIX}-{index}-DELETE"):
                 continue
             for value in data.getlist(f"{SECTIONS_PREFIX}-{index}-points"):
-                if str(value).isascii() and str(value).isdigit():
+                if is_number(value):
                     linked.add(int(value))
         return linked
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from points import trash
 from points.restoring import RestoreRefused, recover
+from points.validators import is_number
 
 
 def recoverable_models(user):
@@ -29,9 +30,7 @@ def trash_view(request):
     if request.method == "POST":
         kind, _, pk = request.POST.get("item", "").partition(":")
         model = next((m for m in models if m._meta.model_name == kind), None)
-        version = (
-            trash.deleted_version(model, pk) if model and pk.isascii() and pk.isdigit() else None
-        )
+        version = trash.deleted_version(model, pk) if model and is_number(pk) else None
         if version is None:
             error = "This item is not in the trash any more: it may have been recovered already."
         else:

@@ -13,6 +13,8 @@ from django.contrib.admin.widgets import (
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 
+from points.validators import is_number
+
 
 class PictureInput(AdminFileWidget):
     """ "Current picture" as a thumbnail beside the file input, instead of "Currently:
@@ -27,7 +29,7 @@ class NumbersOnly:
     shown again: Django's looks every sent value up, and a crafted "x" was a server error."""
 
     def optgroups(self, name, value, attr=None):
-        numbers = [v for v in value if str(v).isascii() and str(v).isdigit()]
+        numbers = [v for v in value if is_number(v)]
         return super().optgroups(name, numbers, attr)
 
 

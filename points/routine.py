@@ -11,7 +11,7 @@ routine is the article editors chose (Article.is_site_routine), never simply the
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from points.models import Article, Point, Sides
 from points.models.points import picture_uses
@@ -104,6 +104,15 @@ def article_routine(article):
         seconds = {step.point_id: step.seconds_per_side for step in steps if step.seconds_per_side}
         return build_routine([step.point for step in steps], seconds)
     return build_routine(article.linked_points())
+
+
+def articles_whose_routine_has(point):
+    """The published articles whose routine shows `point` while it is public (as
+    article_routine() makes a routine): those whose editors chose it as a step, and those whose
+    editors chose no steps and whose sections link it."""
+    chosen = Q(routine_steps__point=point)
+    from_sections = Q(sections__points=point, routine_steps__isnull=True)
+    return Article.objects.published().filter(chosen | from_sections).distinct()
 
 
 def site_article():

@@ -243,6 +243,19 @@ class TestTakingAPageOffTheSite:
             in (said(response)[1])
         )
 
+    def test_a_routine_of_editors_steps_without_it_is_not_named(self, editor_client, point):
+        article = make_article(title="Acupressure points for back pain", slug="back-pain")
+        other = make_point(code="CV6")
+        make_section(article, points=[point, other])
+        RoutineStep.objects.create(article=article, point=other, position=1)
+        data, _ = change_form_and_html(editor_client, point)
+        data |= {"status": "draft", "take_off_site": "on", "_save": "x"}
+
+        response = editor_client.post(change_url(point), data, follow=True)
+
+        assert said(response)[1].startswith("Until it is public again, “Acupressure points")
+        assert "guided routine" not in said(response)[1]
+
     def test_a_publication_date_in_the_future_asks_too(self, editor_client, point):
         data, _ = change_form_and_html(editor_client, point)
         data |= {"published_at_0": ["2099-01-01"], "_save": "x"}

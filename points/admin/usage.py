@@ -23,10 +23,10 @@ from points.models import (
     Point,
     Reference,
     Reviewer,
-    RoutineStep,
 )
 from points.models.fields import FormattedTextField
 from points.models.publishing import is_published
+from points.routine import articles_whose_routine_has
 
 
 def names(objs, limit=5):
@@ -99,18 +99,8 @@ def while_not_public(page):
     # Only articles readers can see lose something.
     sections = page.sections.filter(is_published(through="article__"))
     sections = sections.select_related("article").order_by("article", "position")
-    steps = page.routine_steps.filter(is_published(through="article__"))
-    steps = steps.select_related("article").order_by("article")
     linking = list(dict.fromkeys(section.article for section in sections))
-    # An article's routine is its editors' steps, or, when they set none, its sections' points.
-    with_steps = set(
-        RoutineStep.objects.filter(article__in=linking).values_list("article", flat=True)
-    )
-    routines = list(
-        dict.fromkeys(
-            [step.article for step in steps] + [a for a in linking if a.pk not in with_steps]
-        )
-    )
+    routines = list(articles_whose_routine_has(page).order_by("pk"))
     sentences = []
     if linking:
         show = "shows" if len(linking) == 1 else "show"

@@ -54,11 +54,10 @@ class PublicationFilter(admin.SimpleListFilter):
         return [("live", "Published (live)"), ("scheduled", "Scheduled"), ("draft", "Draft")]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         if self.value() == "live":
             return queryset.published()
         if self.value() == "scheduled":
-            return queryset.filter(status=Status.PUBLISHED, published_at__gt=now)
+            return queryset.scheduled()
         if self.value() == "draft":
             return queryset.filter(status=Status.DRAFT)
         return queryset

@@ -40,10 +40,13 @@ class PublishableQuerySet(ShownToReadersQuerySet):
             return self.all()
         return self.published()
 
+    def scheduled(self):
+        """Rows published with a publication time still to come."""
+        return self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
+
     def next_publication(self):
         """When the next scheduled row goes live, or None."""
-        scheduled = self.filter(status=Status.PUBLISHED, published_at__gt=timezone.now())
-        return scheduled.aggregate(next=models.Min("published_at"))["next"]
+        return self.scheduled().aggregate(next=models.Min("published_at"))["next"]
 
     def review_overdue(self):
         return self.filter(next_review_due__lt=timezone.localdate())
